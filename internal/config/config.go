@@ -1,0 +1,236 @@
+// Package config loads crier's configuration from the environment, validates it and
+// prints it with secrets redacted.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is crier's whole configuration. Load fills it from CRIER_* and TWILIO_*
+// variables; every field has a default that points at the local servers.
+type Config struct {
+	// DatabaseURL is the Postgres connection string (CRIER_DATABASE_URL).
+	// Defaults to postgres://postgres@127.0.0.1:5432/crier?sslmode=disable.
+	DatabaseURL string
+	// RedisURL is the Redis server asynq uses (CRIER_REDIS_URL).
+	// Defaults to redis://127.0.0.1:6379/0.
+	RedisURL string
+	// SMTPURL is where e-mail goes (CRIER_SMTP_URL): smtp:// or smtps:// with
+	// user, password, host and port. Defaults to the dev sink, smtp://127.0.0.1:2525.
+	SMTPURL string
+	// MailFrom is the company's sending address (CRIER_MAIL_FROM); the manager's
+	// name is shown with it and the manager's address is the Reply-To.
+	// Defaults to kampanya@example.com.tr.
+	MailFrom string
+	// HTTPAddr is the address `crier serve` listens on (CRIER_HTTP_ADDR).
+	// Defaults to 127.0.0.1:8080.
+	HTTPAddr string
+	// PublicURL is how the outside world reaches `crier serve` (CRIER_PUBLIC_URL),
+	// used for Twilio status callbacks and unsubscribe links; Twilio signs the
+	// callback URL it was given, so this must match what Twilio calls.
+	// Defaults to http:// plus HTTPAddr.
+	PublicURL string
+	// DefaultRegion is the phone region used when a number has no country code
+	// and the contact no country (CRIER_DEFAULT_REGION). Defaults to TR.
+	DefaultRegion string
+	// Twilio holds the SMS provider settings.
+	Twilio Twilio
+	// Concurrency is the number of messages one worker sends at once
+	// (CRIER_WORKER_CONCURRENCY). Defaults to 20.
+	Concurrency int
+	// RelayInterval is how often a worker moves pending messages into the queue
+	// (CRIER_RELAY_INTERVAL). Defaults to 2s.
+	RelayInterval time.Duration
+	// QueuePrefix names the asynq queues (CRIER_QUEUE_PREFIX): PREFIX + "email"
+	// and PREFIX + "sms". Defaults to "crier:"; tests use their own.
+	QueuePrefix string
+	// SecretKey signs unsubscribe links (CRIER_SECRET_KEY, secret). Defaults to a
+	// development key; set your own in production.
+	SecretKey string
+}
+
+// Twilio holds the SMS provider settings.
+type Twilio struct {
+	AccountSID string // TWILIO_ACCOUNT_SID; defaults to the dev sink's account
+	AuthToken  string // TWILIO_AUTH_TOKEN (secret); also verifies callback signatures
+	From       string // TWILIO_FROM: the sending number or alphanumeric sender
+	// MessagingServiceSID (TWILIO_MESSAGING_SERVICE_SID) is used instead of From
+	// when set.
+	MessagingServiceSID string
+	// APIURL is the Twilio REST API base (TWILIO_API_URL). Defaults to the dev
+	// sink, http://127.0.0.1:8026; set https://api.twilio.com for real sends.
+	APIURL string
+}
+
+// Dev sink credentials: the defaults point at `crier devsink`, never at Twilio.
+const (
+	DevAccountSID = "AC00000000000000000000000000000000"
+	DevAuthToken  = "devsink-auth-token"
+	// DevSecretKey is the development default of CRIER_SECRET_KEY.
+	DevSecretKey = "crier-development-key-change-me"
+)
+
+// Load reads the configuration from the environment through getenv (os.Getenv
+// in production) and validates it. Every *_FILE variant of a secret reads the
+// secret from that file.
+func Load(getenv func(string) string) (Config, error) {
+	env := lookup{getenv: getenv}
+	cfg := Config{
+		DatabaseURL:   env.str("CRIER_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crier?sslmode=disable"),
+		RedisURL:      env.str("CRIER_REDIS_URL", "redis://127.0.0.1:6379/0"),
+		SMTPURL:       env.secret("CRIER_SMTP_URL", "smtp://127.0.0.1:2525"),
+		MailFrom:      env.str("CRIER_MAIL_FROM", "kampanya@example.com.tr"),
+		HTTPAddr:      env.str("CRIER_HTTP_ADDR", "127.0.0.1:8080"),
+		DefaultRegion: strings.ToUpper(env.str("CRIER_DEFAULT_REGION", "TR")),
+		Concurrency:   env.integer("CRIER_WORKER_CONCURRENCY", 20),
+		RelayInterval: env.duration("CRIER_RELAY_INTERVAL", 2*time.Second),
+		QueuePrefix:   env.str("CRIER_QUEUE_PREFIX", "crier:"),
+		SecretKey:     env.secret("CRIER_SECRET_KEY", DevSecretKey),
+		Twilio: Twilio{
+			AccountSID:          env.str("TWILIO_ACCOUNT_SID", DevAccountSID),
+			AuthToken:           env.secret("TWILIO_AUTH_TOKEN", DevAuthToken),
+			From:                env.str("TWILIO_FROM", "CRIER"),
+			MessagingServiceSID: env.str("TWILIO_MESSAGING_SERVICE_SID", ""),
+			APIURL:              env.str("TWILIO_API_URL", "http://127.0.0.1:8026"),
+		},
+	}
+	cfg.PublicURL = strings.TrimRight(env.str("CRIER_PUBLIC_URL", "http://"+cfg.HTTPAddr), "/")
+	if err := errors.Join(env.errs...); err != nil {
+		return Config{}, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate checks the configuration; its errors name the variable to fix.
+func (c Config) Validate() error {
+	var errs []error
+	check := func(name, raw string, schemes ...string) {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" || !contains(schemes, u.Scheme) {
+			errs = append(errs, fmt.Errorf("%s: want a %s URL with a host",
+				name, strings.Join(schemes, " or ")))
+		}
+	}
+	check("CRIER_DATABASE_URL", c.DatabaseURL, "postgres", "postgresql")
+	check("CRIER_REDIS_URL", c.RedisURL, "redis", "rediss")
+	check("CRIER_SMTP_URL", c.SMTPURL, "smtp", "smtps")
+	check("CRIER_PUBLIC_URL", c.PublicURL, "http", "https")
+	check("TWILIO_API_URL", c.Twilio.APIURL, "http", "https")
+	if len(c.DefaultRegion) != 2 {
+		errs = append(errs, errors.New("CRIER_DEFAULT_REGION: want a two-letter region such as TR"))
+	}
+	if c.Concurrency < 1 {
+		errs = append(errs, errors.New("CRIER_WORKER_CONCURRENCY: want at least 1"))
+	}
+	if c.Twilio.From == "" && c.Twilio.MessagingServiceSID == "" {
+		errs = append(errs, errors.New("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: one is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// String prints the configuration with passwords and tokens redacted.
+func (c Config) String() string {
+	var b strings.Builder
+	line := func(k, v string) { fmt.Fprintf(&b, "%-30s %s\n", k, v) }
+	line("CRIER_DATABASE_URL", redactURL(c.DatabaseURL))
+	line("CRIER_REDIS_URL", redactURL(c.RedisURL))
+	line("CRIER_SMTP_URL", redactURL(c.SMTPURL))
+	line("CRIER_MAIL_FROM", c.MailFrom)
+	line("CRIER_HTTP_ADDR", c.HTTPAddr)
+	line("CRIER_PUBLIC_URL", c.PublicURL)
+	line("CRIER_DEFAULT_REGION", c.DefaultRegion)
+	line("CRIER_WORKER_CONCURRENCY", strconv.Itoa(c.Concurrency))
+	line("CRIER_RELAY_INTERVAL", c.RelayInterval.String())
+	line("CRIER_QUEUE_PREFIX", c.QueuePrefix)
+	line("CRIER_SECRET_KEY", redacted(c.SecretKey))
+	line("TWILIO_ACCOUNT_SID", c.Twilio.AccountSID)
+	line("TWILIO_AUTH_TOKEN", redacted(c.Twilio.AuthToken))
+	line("TWILIO_FROM", c.Twilio.From)
+	line("TWILIO_MESSAGING_SERVICE_SID", c.Twilio.MessagingServiceSID)
+	line("TWILIO_API_URL", c.Twilio.APIURL)
+	return b.String()
+}
+
+func redacted(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(set)"
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup reads variables and collects parse errors so that Load reports them all.
+type lookup struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (l *lookup) str(name, def string) string {
+	if v := strings.TrimSpace(l.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+// secret reads NAME, or the file named by NAME_FILE (for Docker and Kubernetes
+// secrets).
+func (l *lookup) secret(name, def string) string {
+	if path := l.getenv(name + "_FILE"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			l.errs = append(l.errs, fmt.Errorf("%s_FILE: %w", name, err))
+			return ""
+		}
+		return strings.TrimSpace(string(data))
+	}
+	return l.str(name, def)
+}
+
+func (l *lookup) integer(name string, def int) int {
+	v := l.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		l.errs = append(l.errs, fmt.Errorf("%s: want a whole number, got %q", name, v))
+	}
+	return n
+}
+
+func (l *lookup) duration(name string, def time.Duration) time.Duration {
+	v := l.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		l.errs = append(l.errs, fmt.Errorf("%s: want a duration such as 2s, got %q", name, v))
+	}
+	return d
+}

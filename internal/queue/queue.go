@@ -1,0 +1,178 @@
+// Package queue carries crier's send work over Redis with asynq: the task type
+// and payload, the relay that moves pending messages from the Postgres ledger
+// into the queue, and the worker server. Redis only carries work; the ledger
+// decides what is sent, so a flushed Redis loses nothing.
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/crier-dev/crier/internal/store"
+)
+
+// TypeSend is the task type that sends one message.
+const TypeSend = "message:send"
+
+// MaxRetry is how often a temporary failure is retried before the message fails.
+const MaxRetry = 8
+
+type sendPayload struct {
+	MessageID int64 `json:"message_id"`
+}
+
+// TaskID is the asynq task ID of a message: the same message can never be in
+// the queue twice.
+func TaskID(messageID int64) string {
+	return "message:" + strconv.FormatInt(messageID, 10)
+}
+
+// Names are the queue names of a deployment: one per channel, so that e-mail
+// and SMS are throttled and scaled apart.
+type Names struct {
+	Prefix string
+}
+
+// For returns the queue of a channel.
+func (n Names) For(channel string) string { return n.Prefix + channel }
+
+// Enqueuer puts messages into the queue.
+type Enqueuer struct {
+	client *asynq.Client
+	names  Names
+}
+
+// NewEnqueuer returns an enqueuer using client.
+func NewEnqueuer(client *asynq.Client, names Names) *Enqueuer {
+	return &Enqueuer{client: client, names: names}
+}
+
+// Enqueue adds a send task per message. A message whose task is in the queue
+// already is not added again.
+func (e *Enqueuer) Enqueue(ctx context.Context, due []store.DueMessage) error {
+	for _, m := range due {
+		payload, err := json.Marshal(sendPayload{MessageID: m.ID})
+		if err != nil {
+			return fmt.Errorf("encode task of message %d: %w", m.ID, err)
+		}
+		task := asynq.NewTask(TypeSend, payload, asynq.TaskID(TaskID(m.ID)),
+			asynq.Queue(e.names.For(m.Channel)), asynq.MaxRetry(MaxRetry),
+			asynq.Timeout(2*time.Minute))
+		_, err = e.client.EnqueueContext(ctx, task)
+		if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+			return fmt.Errorf("enqueue message %d: %w", m.ID, err)
+		}
+	}
+	return nil
+}
+
+// Relay moves pending messages from the ledger into the queue.
+type Relay struct {
+	store    *store.Store
+	enqueuer *Enqueuer
+	logger   *slog.Logger
+	batch    int
+}
+
+// NewRelay returns a relay that moves batches of messages.
+func NewRelay(st *store.Store, enqueuer *Enqueuer, logger *slog.Logger) *Relay {
+	return &Relay{store: st, enqueuer: enqueuer, logger: logger, batch: 500}
+}
+
+// Once relays every message that is due now and returns how many it queued.
+func (r *Relay) Once(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := r.store.MessagesRelay(ctx, r.batch, func(due []store.DueMessage) error {
+			return r.enqueuer.Enqueue(ctx, due)
+		})
+		total += n
+		if err != nil || n < r.batch {
+			return total, err
+		}
+	}
+}
+
+// Run relays every interval until ctx is done.
+func (r *Relay) Run(ctx context.Context, interval time.Duration) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		n, err := r.Once(ctx)
+		if err != nil && ctx.Err() == nil {
+			r.logger.WarnContext(ctx, "Relay round failed; will retry", "error", err)
+		} else if n > 0 {
+			r.logger.InfoContext(ctx, "Relayed messages", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// Sender sends one message; lastAttempt says no retry follows.
+type Sender interface {
+	Send(ctx context.Context, messageID int64, lastAttempt bool) error
+}
+
+// NewHandler returns the asynq handler of send tasks: decode, send, return.
+func NewHandler(sender Sender) asynq.Handler {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(TypeSend, func(ctx context.Context, t *asynq.Task) error {
+		var p sendPayload
+		if err := json.Unmarshal(t.Payload(), &p); err != nil || p.MessageID == 0 {
+			return fmt.Errorf("task %s: bad payload: %w", TypeSend, asynq.SkipRetry)
+		}
+		retried, _ := asynq.GetRetryCount(ctx)
+		maxRetry, _ := asynq.GetMaxRetry(ctx)
+		return sender.Send(ctx, p.MessageID, retried >= maxRetry)
+	})
+	return mux
+}
+
+// ServerConfig configures a worker server.
+type ServerConfig struct {
+	Names       Names
+	Concurrency int
+	Logger      *slog.Logger
+}
+
+// NewServer returns an asynq server that works the e-mail and SMS queues. Its
+// retries back off exponentially with jitter: about 2s, 4s, 8s … up to 5 min.
+func NewServer(redis asynq.RedisConnOpt, cfg ServerConfig) *asynq.Server {
+	return asynq.NewServer(redis, asynq.Config{
+		Concurrency: cfg.Concurrency,
+		Queues: map[string]int{
+			cfg.Names.For("email"): 1,
+			cfg.Names.For("sms"):   1,
+		},
+		RetryDelayFunc:  backoff,
+		ShutdownTimeout: 20 * time.Second,
+		Logger:          asynqLogger{cfg.Logger},
+		LogLevel:        asynq.WarnLevel,
+	})
+}
+
+func backoff(n int, _ error, _ *asynq.Task) time.Duration {
+	d := min(2*time.Second<<min(n, 8), 5*time.Minute)
+	return d/2 + rand.N(d/2+1)
+}
+
+// asynqLogger adapts slog to asynq's logger.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...)) }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)) }

@@ -1,0 +1,351 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/crier-dev/crier/internal/contact"
+)
+
+// UpsertResult says what ContactUpsert did with a row.
+type UpsertResult int
+
+// What an upsert did.
+const (
+	Inserted UpsertResult = iota
+	Updated
+	Unchanged
+)
+
+// ManagerEnsure returns the ID of the manager with this name (matched on nameKey,
+// the Turkish-folded name) or e-mail, creating the manager on first sight. An
+// e-mail given later fills in a manager first seen by name only.
+func (s *Store) ManagerEnsure(ctx context.Context, name, nameKey, email string) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `
+		SELECT id FROM users
+		WHERE role = 'manager' AND (name_key = $1 OR ($2 <> '' AND lower(email) = lower($2)))
+		ORDER BY (name_key = $1) DESC LIMIT 1`, nameKey, email).Scan(&id)
+	if err == nil {
+		if email != "" {
+			_, err = s.pool.Exec(ctx, `UPDATE users SET email = $2 WHERE id = $1 AND email IS NULL
+				AND NOT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($2))`, id, email)
+		}
+		return id, err
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("find manager: %w", err)
+	}
+	err = s.pool.QueryRow(ctx, `
+		INSERT INTO users (name, name_key, email, role) VALUES ($1, $2, NULLIF($3, ''), 'manager')
+		ON CONFLICT (name_key) WHERE role = 'manager' DO UPDATE SET name_key = EXCLUDED.name_key
+		RETURNING id`, name, nameKey, email).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("create manager: %w", err)
+	}
+	return id, nil
+}
+
+// ImportBeginParams describe a file being imported.
+type ImportBeginParams struct {
+	FileName string
+	Layout   string
+	Encoding string
+}
+
+// ImportBegin records the start of an import and returns its ID.
+func (s *Store) ImportBegin(ctx context.Context, p ImportBeginParams) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `INSERT INTO imports (file_name, layout, encoding)
+		VALUES ($1, $2, $3) RETURNING id`, p.FileName, p.Layout, p.Encoding).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("record import: %w", err)
+	}
+	return id, nil
+}
+
+// ImportCounts are the totals of an import: RowsIn = Imported + Updated +
+// Unchanged + Rejected.
+type ImportCounts struct {
+	RowsIn, Imported, Updated, Unchanged, Rejected int
+}
+
+// ImportFinish stores the totals of an import.
+func (s *Store) ImportFinish(ctx context.Context, importID int64, c ImportCounts) error {
+	_, err := s.pool.Exec(ctx, `UPDATE imports SET rows_in = $2, imported = $3, updated = $4,
+		unchanged = $5, rejected = $6, finished_at = now() WHERE id = $1`,
+		importID, c.RowsIn, c.Imported, c.Updated, c.Unchanged, c.Rejected)
+	if err != nil {
+		return fmt.Errorf("finish import %d: %w", importID, err)
+	}
+	return nil
+}
+
+// ImportRejectParams describe one rejected row.
+type ImportRejectParams struct {
+	ImportID int64
+	Row      int
+	Line     int
+	Column   string
+	Reason   string
+}
+
+// ImportReject records a rejected row with its reason.
+func (s *Store) ImportReject(ctx context.Context, p ImportRejectParams) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO import_rejects (import_id, row_no, line_no, col, reason)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+		p.ImportID, p.Row, p.Line, p.Column, p.Reason)
+	if err != nil {
+		return fmt.Errorf("record rejected row %d: %w", p.Row, err)
+	}
+	return nil
+}
+
+// ContactUpsertParams carry one normalised contact from an import.
+type ContactUpsertParams struct {
+	ImportID int64
+	OwnerID  int64 // 0 when the contact has no owner
+	Contact  contact.Contact
+}
+
+// ContactUpsert inserts the contact or updates the one it matches: by external
+// ID, then by normalised e-mail, then by mobile number. A contact that matches
+// one owned by another manager keeps its owner and gets an owner_conflict flag.
+// Its import flags are synchronised: new problems open flags, fixed ones close.
+func (s *Store) ContactUpsert(ctx context.Context, p ContactUpsertParams) (int64, UpsertResult, error) {
+	var (
+		id     int64
+		result UpsertResult
+	)
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		id, result, err = contactUpsertTx(ctx, tx, p)
+		return err
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("upsert contact: %w", err)
+	}
+	return id, result, nil
+}
+
+type existingContact struct {
+	id          int64
+	ownerID     *int64
+	fingerprint string
+}
+
+func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int64, UpsertResult, error) {
+	c := p.Contact
+	mobile := ""
+	if c.PhoneType.SMSCapable() {
+		mobile = c.PhoneE164
+	}
+	var old existingContact
+	err := tx.QueryRow(ctx, `
+		SELECT id, owner_id, fingerprint FROM contacts
+		WHERE deleted_at IS NULL AND (($1 <> '' AND external_id = $1)
+			OR ($2 <> '' AND email = $2) OR ($3 <> '' AND phone_e164 = $3))
+		ORDER BY (external_id IS NOT DISTINCT FROM $1) DESC, (email = $2) DESC, id
+		LIMIT 1 FOR UPDATE`, c.ExternalID, c.Email, mobile).
+		Scan(&old.id, &old.ownerID, &old.fingerprint)
+	if errors.Is(err, pgx.ErrNoRows) {
+		id, err := contactInsertTx(ctx, tx, p)
+		return id, Inserted, err
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("match contact: %w", err)
+	}
+
+	flags := c.Flags
+	if old.ownerID != nil && p.OwnerID != 0 && *old.ownerID != p.OwnerID {
+		flags = append(flags, contact.FlagOwnerConflict)
+		c.FlagDetail = withDetail(c.FlagDetail, contact.FlagOwnerConflict,
+			"the same customer is listed under another manager in an import")
+	}
+	fp := fingerprint(c, p.OwnerID)
+	if fp == old.fingerprint {
+		return old.id, Unchanged, syncFlagsTx(ctx, tx, old.id, flags, c.FlagDetail)
+	}
+	if err := contactUpdateTx(ctx, tx, old.id, p, fp); err != nil {
+		return 0, 0, err
+	}
+	return old.id, Updated, syncFlagsTx(ctx, tx, old.id, flags, c.FlagDetail)
+}
+
+func withDetail(m map[contact.Flag]string, f contact.Flag, detail string) map[contact.Flag]string {
+	out := make(map[contact.Flag]string, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	out[f] = detail
+	return out
+}
+
+func contactInsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int64, error) {
+	c := p.Contact
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO contacts (owner_id, external_id, first_name, last_name, company,
+			email_raw, email, email_suggestion, email_status,
+			phone_raw, phone_e164, phone_type, phone_status, region,
+			consent_email, consent_sms, tags, import_id, fingerprint)
+		VALUES (NULLIF($1, 0), NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9,
+			$10, $11, $12, $13, $14, $15, $15, $16, $17, $18)
+		RETURNING id`,
+		p.OwnerID, c.ExternalID, c.FirstName, c.LastName, c.Company,
+		c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
+		c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
+		!c.OptOut, nonNil(c.Tags), p.ImportID, fingerprint(c, p.OwnerID)).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert contact: %w", err)
+	}
+	return id, syncFlagsTx(ctx, tx, id, c.Flags, c.FlagDetail)
+}
+
+// contactUpdateTx overwrites the contact's data with the import's. An address
+// that bounced before keeps its bounced status until it changes.
+func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertParams, fp string) error {
+	c := p.Contact
+	_, err := tx.Exec(ctx, `
+		UPDATE contacts SET
+			owner_id = COALESCE(owner_id, NULLIF($2, 0)),
+			external_id = COALESCE(external_id, NULLIF($3, '')),
+			first_name = $4, last_name = $5, company = $6,
+			email_status = CASE WHEN email = $8 AND email_status = 'bounced'
+				THEN 'bounced' ELSE $10 END,
+			phone_status = CASE WHEN phone_e164 = $12 AND phone_status = 'undeliverable'
+				THEN 'undeliverable' ELSE $14 END,
+			email_raw = $7, email = $8, email_suggestion = $9,
+			phone_raw = $11, phone_e164 = $12, phone_type = $13, region = $15,
+			consent_email = $16, consent_sms = $16, import_id = $17, fingerprint = $18,
+			version = version + 1, updated_at = now()
+		WHERE id = $1`,
+		id, p.OwnerID, c.ExternalID, c.FirstName, c.LastName, c.Company,
+		c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
+		c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
+		!c.OptOut, p.ImportID, fp)
+	if err != nil {
+		return fmt.Errorf("update contact %d: %w", id, err)
+	}
+	return nil
+}
+
+// importFlagKinds are the flags an import decides; delivery flags are left alone.
+var importFlagKinds = []string{
+	string(contact.FlagEmailMissing), string(contact.FlagEmailInvalid),
+	string(contact.FlagEmailTypoSuspected), string(contact.FlagPhoneMissing),
+	string(contact.FlagPhoneInvalid), string(contact.FlagPhoneNotMobile),
+	string(contact.FlagDuplicate), string(contact.FlagOwnerConflict),
+	string(contact.FlagNameMissing), string(contact.FlagOwnerMissing),
+	string(contact.FlagOptOut),
+}
+
+// syncFlagsTx opens the given import flags and closes the import flags that no
+// longer hold. A delivery flag (a bounce) closes when its field no longer holds
+// the address that bounced, which contactUpdateTx decides through the status.
+func syncFlagsTx(ctx context.Context, tx pgx.Tx, contactID int64, flags []contact.Flag,
+	detail map[contact.Flag]string) error {
+	kinds := make([]string, len(flags))
+	fields := make([]string, len(flags))
+	details := make([]string, len(flags))
+	for i, f := range flags {
+		kinds[i], fields[i], details[i] = string(f), flagField(f), detail[f]
+	}
+	_, err := tx.Exec(ctx, `
+		UPDATE contact_flags SET resolved_at = now()
+		WHERE contact_id = $1 AND resolved_at IS NULL
+			AND ((kind = ANY($3) AND kind <> ALL($2))
+			  OR (kind = 'email_bounced' AND (SELECT email_status FROM contacts WHERE id = $1) <> 'bounced')
+			  OR (kind = 'phone_undeliverable'
+			      AND (SELECT phone_status FROM contacts WHERE id = $1) <> 'undeliverable'))`,
+		contactID, kinds, importFlagKinds)
+	if err != nil {
+		return fmt.Errorf("close fixed flags: %w", err)
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO contact_flags (contact_id, kind, field, detail, source)
+		SELECT $1, k, f, d, 'import' FROM unnest($2::text[], $3::text[], $4::text[]) AS t (k, f, d)
+		ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL DO NOTHING`,
+		contactID, kinds, fields, details)
+	if err != nil {
+		return fmt.Errorf("open flags: %w", err)
+	}
+	return nil
+}
+
+// flagField names the contact field a flag is about.
+func flagField(f contact.Flag) string {
+	s := string(f)
+	switch {
+	case strings.HasPrefix(s, "email_"):
+		return "email"
+	case strings.HasPrefix(s, "phone_"):
+		return "phone"
+	case f == contact.FlagNameMissing:
+		return "name"
+	case f == contact.FlagOwnerMissing || f == contact.FlagOwnerConflict:
+		return "owner"
+	case f == contact.FlagOptOut:
+		return "consent"
+	}
+	return ""
+}
+
+// EmailStatus is the stored status of a normalised contact's e-mail.
+func EmailStatus(c contact.Contact) string {
+	switch {
+	case c.Email != "" && hasFlag(c.Flags, contact.FlagEmailTypoSuspected):
+		return "typo"
+	case c.Email != "":
+		return "valid"
+	case hasFlag(c.Flags, contact.FlagEmailInvalid):
+		return "invalid"
+	}
+	return "missing"
+}
+
+// PhoneStatus is the stored status of a normalised contact's phone.
+func PhoneStatus(c contact.Contact) string {
+	switch {
+	case c.PhoneE164 != "":
+		return "valid"
+	case c.PhoneType == contact.PhoneInvalid:
+		return "invalid"
+	}
+	return "missing"
+}
+
+func hasFlag(flags []contact.Flag, f contact.Flag) bool {
+	for _, g := range flags {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// fingerprint hashes everything an import writes, so that re-importing an
+// unchanged row is detected without comparing column by column.
+func fingerprint(c contact.Contact, ownerID int64) string {
+	h := sha256.New()
+	for _, v := range []string{c.ExternalID, c.FirstName, c.LastName, c.Company, c.EmailRaw,
+		c.Email, c.EmailSuggestion, c.PhoneRaw, c.PhoneE164, string(c.PhoneType), c.Region,
+		fmt.Sprint(c.OptOut, ownerID), strings.Join(c.Tags, ",")} {
+		h.Write([]byte(v))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}

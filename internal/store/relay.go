@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// DueMessage is a pending message the relay hands to the queue.
+type DueMessage struct {
+	ID      int64
+	Channel string
+}
+
+// MessagesRelay takes up to limit pending messages of running campaigns, calls
+// enqueue with them and marks them queued when enqueue succeeds, all under row
+// locks that other relays skip, so that several workers can relay at once. If
+// enqueue fails the rows stay pending and the next round tries again; the queue
+// refuses a task ID it holds already, so nothing is enqueued twice. It returns
+// how many messages were queued.
+func (s *Store) MessagesRelay(ctx context.Context, limit int, enqueue func([]DueMessage) error) (int, error) {
+	var due []DueMessage
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			SELECT m.id, m.channel FROM messages m JOIN campaigns k ON k.id = m.campaign_id
+			WHERE m.status = 'pending' AND k.status = 'running'
+			ORDER BY m.id LIMIT $1 FOR UPDATE OF m SKIP LOCKED`, limit)
+		if err != nil {
+			return fmt.Errorf("select due messages: %w", err)
+		}
+		due, err = pgx.CollectRows(rows, pgx.RowToStructByPos[DueMessage])
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		if err := enqueue(due); err != nil {
+			return err
+		}
+		ids := make([]int64, len(due))
+		for i, m := range due {
+			ids[i] = m.ID
+		}
+		_, err = tx.Exec(ctx, `UPDATE messages SET status = 'queued'
+			WHERE id = ANY($1) AND status = 'pending'`, ids)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("relay messages: %w", err)
+	}
+	return len(due), nil
+}
+
+// Progress counts a campaign's messages by channel and status.
+type Progress map[string]map[string]int
+
+// Open is the number of messages not yet settled: pending, queued or sending.
+func (p Progress) Open() int {
+	n := 0
+	for _, byStatus := range p {
+		n += byStatus["pending"] + byStatus["queued"] + byStatus["sending"]
+	}
+	return n
+}
+
+// CampaignProgress counts the campaign's messages by channel and status.
+func (s *Store) CampaignProgress(ctx context.Context, campaignID int64) (Progress, error) {
+	rows, err := s.pool.Query(ctx, `SELECT channel, status, count(*) FROM messages
+		WHERE campaign_id = $1 GROUP BY 1, 2`, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d progress: %w", campaignID, err)
+	}
+	defer rows.Close()
+	p := Progress{}
+	for rows.Next() {
+		var channel, status string
+		var n int
+		if err := rows.Scan(&channel, &status, &n); err != nil {
+			return nil, fmt.Errorf("campaign %d progress: %w", campaignID, err)
+		}
+		if p[channel] == nil {
+			p[channel] = map[string]int{}
+		}
+		p[channel][status] = n
+	}
+	return p, rows.Err()
+}
+
+// CampaignFinishIfDone marks a running campaign finished once no message is
+// pending, queued or sending, and reports whether it is finished.
+func (s *Store) CampaignFinishIfDone(ctx context.Context, campaignID int64) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE campaigns SET status = 'finished', finished_at = now()
+		WHERE id = $1 AND status = 'running' AND NOT EXISTS (SELECT 1 FROM messages
+			WHERE campaign_id = $1 AND status IN ('pending', 'queued', 'sending'))`, campaignID)
+	if err != nil {
+		return false, fmt.Errorf("finish campaign %d: %w", campaignID, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
