@@ -1,0 +1,106 @@
+package contact
+
+import (
+	"slices"
+	"strings"
+)
+
+// Options tune Normalize.
+type Options struct {
+	// DefaultRegion is the region phone numbers without a country code are read in
+	// when the row has no country of its own; "" means "TR".
+	DefaultRegion string
+}
+
+// flagOrder is the order flags are listed in on a contact.
+var flagOrder = []Flag{
+	FlagEmailMissing, FlagEmailInvalid, FlagEmailTypoSuspected,
+	FlagPhoneMissing, FlagPhoneInvalid, FlagPhoneNotMobile,
+	FlagDuplicate, FlagOwnerConflict, FlagNameMissing, FlagOwnerMissing, FlagOptOut,
+	FlagEmailBounced, FlagPhoneUndeliverable, FlagComplaint,
+}
+
+// Details given for the flags that are not about the e-mail or phone text.
+const (
+	detailPhoneNotMobile = "only a landline or other non-mobile number; no SMS possible"
+	detailNameMissing    = "no person's name, only a company"
+	detailOwnerMissing   = "no responsible manager"
+	detailOptOut         = "the contact opted out of marketing messages"
+)
+
+// Normalize turns one exported row into a Contact: names cleaned and put in Turkish
+// title case when written all upper- or lower-case (a whole-name cell is split, the
+// last word being the surname), the e-mail normalised, one phone number chosen over
+// the phone cells, the owner trimmed and the data-quality flags set in vocabulary
+// order with a plain-words detail each. Normalize never sets duplicate or
+// owner_conflict: those need several rows.
+func Normalize(in Input, opts Options) Contact {
+	c := Contact{
+		ExternalID: strings.TrimSpace(in.ExternalID),
+		Company:    cleanValue(in.Company),
+		EmailRaw:   in.Email,
+		OptOut:     in.OptOut,
+		Tags:       slices.Clone(in.Tags),
+		FlagDetail: map[Flag]string{},
+	}
+	flags := map[Flag]bool{}
+	set := func(f Flag, detail string) {
+		flags[f] = true
+		if detail != "" {
+			c.FlagDetail[f] = detail
+		}
+	}
+	c.FirstName, c.LastName = contactName(in)
+	if c.FirstName == "" && c.LastName == "" {
+		set(FlagNameMissing, detailNameMissing)
+	}
+	em := NormalizeEmail(in.Email)
+	c.Email, c.EmailSuggestion = em.Address, em.Suggestion
+	for _, f := range em.Flags {
+		set(f, em.Detail)
+	}
+	applyPhone(&c, in, phoneRegion(in, opts), set)
+	if owner := cleanText(in.Owner); !IsPlaceholder(owner) {
+		c.Owner = owner
+	} else {
+		set(FlagOwnerMissing, detailOwnerMissing)
+	}
+	if in.OptOut {
+		set(FlagOptOut, detailOptOut)
+	}
+	c.Flags = orderedFlags(flags)
+	return c
+}
+
+// contactName returns the row's first and last name, from the name cells or, when
+// both are empty, from the whole-name cell.
+func contactName(in Input) (first, last string) {
+	first, last = normalizeName(in.FirstName), normalizeName(in.LastName)
+	if first == "" && last == "" {
+		return splitFullName(in.FullName)
+	}
+	return first, last
+}
+
+// phoneRegion is the region the row's phone numbers are read in: the row's country,
+// else the option, else TR.
+func phoneRegion(in Input, opts Options) string {
+	if r := RegionFromCountry(in.Country); r != "" {
+		return r
+	}
+	if r := strings.ToUpper(strings.TrimSpace(opts.DefaultRegion)); r != "" {
+		return r
+	}
+	return DefaultRegion
+}
+
+// orderedFlags lists the set flags in vocabulary order.
+func orderedFlags(set map[Flag]bool) []Flag {
+	var out []Flag
+	for _, f := range flagOrder {
+		if set[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}

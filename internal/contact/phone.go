@@ -1,0 +1,177 @@
+package contact
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// DefaultRegion is the region a phone number without a country code is read in when
+// no other region is known.
+const DefaultRegion = "TR"
+
+// PhoneResult is the outcome of normalising one phone cell.
+type PhoneResult struct {
+	E164      string    // "" unless valid
+	Type      PhoneType // mobile, fixed_line, ..., invalid, missing
+	Region    string    // region detected for a valid number, else the region used
+	Extension string    // "dahili 12", "ext. 5", "x5" kept apart (digits only)
+	Extra     []string  // further valid numbers found in the same cell (E.164)
+	// Detail gives plain words for the manager: "too short", "Excel scientific
+	// notation lost digits", ...; it never echoes the number itself.
+	Detail string
+}
+
+// Details given for phone cells; they never contain the cell's text.
+const (
+	detailPhoneMissing    = "no phone number given"
+	detailPhoneScientific = "Excel scientific notation lost digits; the number cannot be recovered"
+	detailPhoneLetters    = "letters typed in place of digits"
+	detailPhoneNoDigits   = "no digits in the phone cell"
+	detailPhoneOddChars   = "the phone cell holds characters that have no place in a number"
+	detailPhoneSeveral    = "the phone cell holds more than one number; the first is used"
+	detailPhoneShort      = "too short: too few digits for a phone number"
+	detailPhoneLong       = "too long: too many digits for a phone number"
+)
+
+// lineBreaks turns the line breaks of a multi-line cell into separators.
+var lineBreaks = strings.NewReplacer("\r\n", ";", "\n", ";", "\r", ";")
+
+// sciNotation matches an Excel number shown in scientific notation, with a decimal
+// point or a Turkish decimal comma: 5,32123E+09, 9.05321E+11.
+var sciNotation = regexp.MustCompile(`^[+-]?\d+(?:[.,]\d+)?\s*[eE]\s*[+-]?\d+$`)
+
+// NormalizePhone cleans and checks one phone cell, reading numbers without a country
+// code in defaultRegion ("" means TR). It drops labels (Tel:, Cep:, (WhatsApp)), an
+// Excel apostrophe and invisible characters, maps other digit scripts to ASCII, keeps
+// an extension (dahili 12, ext. 5, x5) apart and, when the cell holds several numbers,
+// uses the first and lists the others in Extra. Placeholders give type missing; text
+// that is not a valid number gives type invalid with a Detail.
+func NormalizePhone(raw, defaultRegion string) PhoneResult {
+	region := strings.ToUpper(strings.TrimSpace(defaultRegion))
+	if region == "" {
+		region = DefaultRegion
+	}
+	// A line break separates numbers as , and ; do; cleaning would turn it into a blank.
+	s := cleanPhoneText(lineBreaks.Replace(raw))
+	if IsPlaceholder(s) {
+		return PhoneResult{Type: PhoneMissing, Region: region, Detail: detailPhoneMissing}
+	}
+	parts := splitPhones(s)
+	if len(parts) == 0 {
+		return PhoneResult{Type: PhoneMissing, Region: region, Detail: detailPhoneMissing}
+	}
+	res := parseOnePhone(parts[0], region)
+	for _, p := range parts[1:] {
+		if x := parseOnePhone(p, region); x.E164 != "" {
+			res.Extra = append(res.Extra, x.E164)
+		}
+	}
+	if len(res.Extra) > 0 && res.Detail == "" {
+		res.Detail = detailPhoneSeveral
+	}
+	return res
+}
+
+// invalidPhone is the result for phone text that holds no valid number.
+func invalidPhone(region, detail string) PhoneResult {
+	return PhoneResult{Type: PhoneInvalid, Region: region, Detail: detail}
+}
+
+// splitPhones splits a cell into the parts that are not placeholders: at ; / and |,
+// then at commas, except inside a number in scientific notation (5,32123E+09).
+func splitPhones(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
+		return r == ';' || r == '/' || r == '|'
+	}) {
+		f = strings.TrimSpace(f)
+		if sciNotation.MatchString(f) {
+			out = append(out, f)
+			continue
+		}
+		for _, g := range strings.Split(f, ",") {
+			if g = strings.TrimSpace(g); !IsPlaceholder(g) {
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+// parseOnePhone reads one number of a cell.
+func parseOnePhone(part, region string) PhoneResult {
+	if sciNotation.MatchString(part) {
+		return invalidPhone(region, detailPhoneScientific)
+	}
+	number, ext := splitExtension(part)
+	number, detail := stripLabels(number)
+	if detail != "" {
+		return invalidPhone(region, detail)
+	}
+	num, err := parseBest(number, region)
+	if err != nil {
+		return invalidPhone(region, describeParseError(number, err))
+	}
+	if !phonenumbers.IsValidNumber(num) {
+		return invalidPhone(region, describeInvalid(num, number, region))
+	}
+	if ext == "" {
+		ext = num.GetExtension()
+	}
+	return PhoneResult{
+		E164:      phonenumbers.Format(num, phonenumbers.E164),
+		Type:      mapPhoneType(phonenumbers.GetNumberType(num)),
+		Region:    phonenumbers.GetRegionCodeForNumber(num),
+		Extension: ext,
+	}
+}
+
+// parseBest parses number in region. For a bare run of digits that starts with the
+// region's own country code (an export that lost the +), the reading with the country
+// code is preferred when it is valid: 4915123456789 in DE is +49 1512 3456789, not a
+// 13-digit national number.
+func parseBest(number, region string) (*phonenumbers.PhoneNumber, error) {
+	num, err := phonenumbers.Parse(number, region)
+	if err != nil {
+		return nil, fmt.Errorf("parse phone number: %w", err)
+	}
+	digits := phonenumbers.NormalizeDigitsOnly(number)
+	if hasDialPrefix(number) || digits != strings.TrimSpace(number) {
+		return num, nil
+	}
+	cc := fmt.Sprint(phonenumbers.GetCountryCodeForRegion(region))
+	if cc == "0" || !strings.HasPrefix(digits, cc) {
+		return num, nil
+	}
+	if alt, err := phonenumbers.Parse("+"+digits, region); err == nil &&
+		phonenumbers.IsValidNumber(alt) {
+		return alt, nil
+	}
+	return num, nil
+}
+
+// hasDialPrefix reports whether the number starts with +, 00 or a trunk 0.
+func hasDialPrefix(number string) bool {
+	n := strings.TrimLeft(number, " (")
+	return strings.HasPrefix(n, "+") || strings.HasPrefix(n, "0")
+}
+
+// mapPhoneType maps libphonenumber's number type to crier's PhoneType.
+func mapPhoneType(t phonenumbers.PhoneNumberType) PhoneType {
+	switch t {
+	case phonenumbers.MOBILE:
+		return PhoneMobile
+	case phonenumbers.FIXED_LINE:
+		return PhoneFixedLine
+	case phonenumbers.FIXED_LINE_OR_MOBILE:
+		return PhoneFixedLineOrMobile
+	case phonenumbers.VOIP:
+		return PhoneVoIP
+	case phonenumbers.TOLL_FREE:
+		return PhoneTollFree
+	}
+	return PhoneOther
+}

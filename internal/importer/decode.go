@@ -1,0 +1,135 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// sampleSize is how much of the file the encoding is decided from.
+const sampleSize = 64 << 10
+
+// Encoding names, as Reader.Encoding reports them.
+const (
+	encUTF8    = "utf-8"
+	encUTF8BOM = "utf-8-bom"
+	encUTF16LE = "utf-16le"
+	encUTF16BE = "utf-16be"
+	enc1254    = "windows-1254"
+)
+
+// decodeInput sniffs the encoding of r from its first 64 KiB and returns the
+// encoding's name and a reader of the text as UTF-8, without a byte order mark.
+func decodeInput(r io.Reader) (string, io.Reader, error) {
+	br := bufio.NewReaderSize(r, sampleSize)
+	sample, err := br.Peek(sampleSize)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", nil, fmt.Errorf("reading: %w", err)
+	}
+	name, bom, dec := sniffEncoding(sample)
+	if _, err := br.Discard(bom); err != nil {
+		return "", nil, fmt.Errorf("reading: %w", err)
+	}
+	if dec == nil {
+		return name, br, nil
+	}
+	return name, transform.NewReader(br, dec), nil
+}
+
+// sniffEncoding decides the encoding from the start of a file: a byte order mark,
+// UTF-16 without one (NUL bytes in every other place), valid UTF-8, and otherwise
+// Windows-1254 (a superset of ISO-8859-9 for text). It returns the name, the
+// length of the byte order mark and the decoder (nil for UTF-8).
+func sniffEncoding(sample []byte) (string, int, *encoding.Decoder) {
+	le := unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	be := unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	switch {
+	case bytes.HasPrefix(sample, []byte{0xEF, 0xBB, 0xBF}):
+		return encUTF8BOM, 3, nil
+	case bytes.HasPrefix(sample, []byte{0xFF, 0xFE}):
+		return encUTF16LE, 2, le.NewDecoder()
+	case bytes.HasPrefix(sample, []byte{0xFE, 0xFF}):
+		return encUTF16BE, 2, be.NewDecoder()
+	}
+	switch utf16Order(sample) {
+	case 'l':
+		return encUTF16LE, 0, le.NewDecoder()
+	case 'b':
+		return encUTF16BE, 0, be.NewDecoder()
+	}
+	if utf8.Valid(trimPartialRune(sample)) {
+		return encUTF8, 0, nil
+	}
+	return enc1254, 0, charmap.Windows1254.NewDecoder()
+}
+
+// utf16Order guesses UTF-16 without a byte order mark from NUL bytes: 'l' when
+// most odd bytes of the first 1 KiB are NUL and no even one is (little endian),
+// 'b' for the reverse, 0 otherwise.
+func utf16Order(sample []byte) byte {
+	n := min(len(sample), 1024) &^ 1
+	if n < 4 {
+		return 0
+	}
+	var even, odd int
+	for i := 0; i < n; i += 2 {
+		if sample[i] == 0 {
+			even++
+		}
+		if sample[i+1] == 0 {
+			odd++
+		}
+	}
+	pairs := n / 2
+	switch {
+	case odd*3 >= pairs && even == 0:
+		return 'l'
+	case even*3 >= pairs && odd == 0:
+		return 'b'
+	}
+	return 0
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the end of b, where the
+// sample may have cut a character in two.
+func trimPartialRune(b []byte) []byte {
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		if utf8.RuneStart(b[len(b)-i]) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			break
+		}
+	}
+	return b
+}
+
+// sniffDelimiter picks the delimiter of a header line: whichever of tab, ';' and
+// ',' occurs most often outside quotes (ties in that order); ',' when none does.
+func sniffDelimiter(line []byte) byte {
+	counts := map[byte]int{}
+	quoted := false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case !quoted && (c == '\t' || c == ';' || c == ','):
+			counts[c]++
+		}
+	}
+	best, bestN := byte(','), 0
+	for _, c := range []byte{'\t', ';', ','} {
+		if counts[c] > bestN {
+			best, bestN = c, counts[c]
+		}
+	}
+	return best
+}
