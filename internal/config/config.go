@@ -71,7 +71,7 @@ type Twilio struct {
 // Dev sink credentials: the defaults point at `crier devsink`, never at Twilio.
 const (
 	DevAccountSID = "AC00000000000000000000000000000000"
-	DevAuthToken  = "devsink-auth-token"
+	DevAuthToken  = "devsink0auth0token0000000000000000"
 	// DevSecretKey is the development default of CRIER_SECRET_KEY.
 	DevSecretKey = "crier-development-key-change-me"
 )

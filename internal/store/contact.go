@@ -349,3 +349,22 @@ func fingerprint(c contact.Contact, ownerID int64) string {
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
+
+// ManagerIDs resolves manager names (as folded keys) or e-mail addresses to
+// user IDs. A key that matches no manager is an error naming it.
+func (s *Store) ManagerIDs(ctx context.Context, keys []string) ([]int64, error) {
+	ids := make([]int64, 0, len(keys))
+	for _, key := range keys {
+		var id int64
+		err := s.pool.QueryRow(ctx, `SELECT id FROM users WHERE role = 'manager'
+			AND (name_key = $1 OR lower(email) = lower($1)) LIMIT 1`, key).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("manager %q: %w", key, ErrNotFound)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("find manager %q: %w", key, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}

@@ -188,3 +188,33 @@ func (s *Store) EventRecord(ctx context.Context, provider, kind string, messageI
 	}
 	return nil
 }
+
+// MessageProviderID returns the provider's ID recorded for a message, "" when
+// none was recorded yet.
+func (s *Store) MessageProviderID(ctx context.Context, id int64) (string, error) {
+	var providerID string
+	err := s.pool.QueryRow(ctx, `SELECT provider_id FROM messages WHERE id = $1`, id).Scan(&providerID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("message %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("look up message %d: %w", id, err)
+	}
+	return providerID, nil
+}
+
+// ContactUnsubscribe withdraws the e-mail consent of the contact a message
+// went to, recording where the withdrawal came from.
+func (s *Store) ContactUnsubscribe(ctx context.Context, messageID int64) error {
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE contacts SET consent_email = false, consent_source = 'unsubscribe_link',
+			consent_at = now(), updated_at = now()
+		WHERE id = (SELECT contact_id FROM messages WHERE id = $1)`, messageID)
+	if err != nil {
+		return fmt.Errorf("unsubscribe via message %d: %w", messageID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("message %d: %w", messageID, ErrNotFound)
+	}
+	return nil
+}

@@ -96,3 +96,25 @@ func (s *Store) CampaignFinishIfDone(ctx context.Context, campaignID int64) (boo
 	}
 	return tag.RowsAffected() == 1, nil
 }
+
+// DeliveryTally counts a campaign's messages the provider accepted, per channel
+// and recipient address, so that a test or the demo can compare them with what
+// a stand-in server received.
+func (s *Store) DeliveryTally(ctx context.Context, campaignID int64) (map[string]map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT channel, address, count(*) FROM messages
+		WHERE campaign_id = $1 AND sent_at IS NOT NULL GROUP BY 1, 2`, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("tally campaign %d: %w", campaignID, err)
+	}
+	defer rows.Close()
+	tally := map[string]map[string]int{"email": {}, "sms": {}}
+	for rows.Next() {
+		var channel, address string
+		var n int
+		if err := rows.Scan(&channel, &address, &n); err != nil {
+			return nil, fmt.Errorf("tally campaign %d: %w", campaignID, err)
+		}
+		tally[channel][address] = n
+	}
+	return tally, rows.Err()
+}

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/crier-dev/crier/internal/campaign"
+	"github.com/crier-dev/crier/internal/config"
+	"github.com/crier-dev/crier/internal/delivery"
+	"github.com/crier-dev/crier/internal/queue"
+	"github.com/crier-dev/crier/internal/store"
+	"github.com/crier-dev/crier/internal/web"
+)
+
+// Redis returns asynq's connection options for the configured Redis.
+func Redis(cfg config.Config) (asynq.RedisConnOpt, error) {
+	opt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("CRIER_REDIS_URL: %w", err)
+	}
+	return opt, nil
+}
+
+// NewRelay returns a relay over the configured queue; close the client when done.
+func NewRelay(cfg config.Config, st *store.Store, logger *slog.Logger) (*queue.Relay, *asynq.Client, error) {
+	opt, err := Redis(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	client := asynq.NewClient(opt)
+	enq := queue.NewEnqueuer(client, queue.Names{Prefix: cfg.QueuePrefix})
+	return queue.NewRelay(st, enq, logger), client, nil
+}
+
+// Links returns the signed-link builder of the configuration.
+func Links(cfg config.Config) *campaign.Links {
+	return campaign.NewLinks(cfg.PublicURL, []byte(cfg.SecretKey))
+}
+
+// RunWorker sends messages until ctx is done: an asynq server working the
+// e-mail and SMS queues and a relay that keeps moving pending messages from the
+// ledger into the queue. Any number of workers may run at once.
+func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.FS,
+	logger *slog.Logger) error {
+	smtp, err := delivery.NewSMTPSender(delivery.SMTPConfig{URL: cfg.SMTPURL, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer smtp.Close()
+	sms, err := delivery.NewTwilioSender(delivery.TwilioConfig{
+		AccountSID: cfg.Twilio.AccountSID, AuthToken: cfg.Twilio.AuthToken, From: cfg.Twilio.From,
+		MessagingServiceSID: cfg.Twilio.MessagingServiceSID, APIURL: cfg.Twilio.APIURL,
+		Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	relay, client, err := NewRelay(cfg, st, logger)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+
+	dispatcher := campaign.NewDispatcher(st, smtp, sms,
+		func(slug string) (*campaign.Campaign, error) { return campaign.Load(fsys, slug) },
+		campaign.DispatcherConfig{MailFrom: cfg.MailFrom, PublicURL: cfg.PublicURL, Links: Links(cfg)},
+		logger)
+	opt, _ := Redis(cfg) // parsed above by NewRelay
+	srv := queue.NewServer(opt, queue.ServerConfig{Names: queue.Names{Prefix: cfg.QueuePrefix},
+		Concurrency: cfg.Concurrency, Logger: logger})
+	if err := srv.Start(queue.NewHandler(dispatcher)); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	logger.InfoContext(ctx, "Worker started", "concurrency", cfg.Concurrency,
+		"queues", cfg.QueuePrefix+"{email,sms}")
+	relay.Run(ctx, cfg.RelayInterval)
+	srv.Shutdown()
+	logger.InfoContext(context.WithoutCancel(ctx), "Worker stopped")
+	return nil
+}
+
+// NewWebServer returns the HTTP server of the configuration.
+func NewWebServer(cfg config.Config, st *store.Store, logger *slog.Logger) *web.Server {
+	return web.NewServer(st, web.Config{PublicURL: cfg.PublicURL,
+		TwilioAuthToken: cfg.Twilio.AuthToken, Links: Links(cfg)}, logger)
+}

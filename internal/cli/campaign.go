@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/crier-dev/crier/internal/app"
+	"github.com/crier-dev/crier/internal/store"
+)
+
+type campaignCmd struct {
+	Launch campaignLaunchCmd `cmd:"" help:"Plan a campaign's messages and queue them."`
+	Status campaignStatusCmd `cmd:"" help:"Show a campaign's progress per channel and status."`
+	Pause  campaignPauseCmd  `cmd:"" help:"Pause sending; queued work waits in the ledger."`
+	Resume campaignResumeCmd `cmd:"" help:"Resume a paused campaign from the ledger."`
+	Cancel campaignCancelCmd `cmd:"" help:"Cancel a campaign; unsent messages are cancelled."`
+}
+
+type campaignLaunchCmd struct {
+	Slug string `arg:"" help:"Campaign name: campaigns/NAME.yaml."`
+	Dir  string `type:"existingdir" help:"Directory holding campaigns/ and templates/ (default: ./ if it has campaigns/, else the built-in ones)."`
+}
+
+func (c campaignLaunchCmd) Run(g *Globals) error {
+	st, err := g.open(true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	relay, client, err := app.NewRelay(g.cfg, st, g.logger)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+
+	res, err := app.Launch(g.ctx, st, relay, app.CampaignFS(c.Dir), c.Slug)
+	if err != nil {
+		return err
+	}
+	w := g.env.Stdout
+	fmt.Fprintf(w, "Campaign %s (%s) launched, id %d\n", res.Campaign.Slug, res.Campaign.Name,
+		res.Campaign.ID)
+	for _, p := range res.Plans {
+		fmt.Fprintf(w, "  %-5s %6d to send, %6d skipped%s\n", p.Channel, p.Pending,
+			sum(p.Skipped), reasons(p.Skipped))
+	}
+	fmt.Fprintf(w, "  %d messages queued; `crier worker` sends them, "+
+		"`crier campaign status %s` shows progress.\n", res.Queued, res.Campaign.Slug)
+	return nil
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// reasons prints skip reasons, most frequent first.
+func reasons(m map[string]int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+type campaignStatusCmd struct {
+	Slug string `arg:"" help:"Campaign name."`
+}
+
+func (c campaignStatusCmd) Run(g *Globals) error {
+	st, err := g.open(false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	k, err := st.CampaignBySlug(g.ctx, c.Slug)
+	if err != nil {
+		return err
+	}
+	p, err := st.CampaignProgress(g.ctx, k.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.env.Stdout, "Campaign %s (%s): %s\n", k.Slug, k.Name, k.Status)
+	writeProgress(g.env.Stdout, p)
+	return nil
+}
+
+// statusOrder lists message statuses in the order they are shown.
+var statusOrder = []string{"pending", "queued", "sending", "sent", "delivered", "bounced",
+	"failed", "unknown", "skipped", "cancelled"}
+
+func writeProgress(w io.Writer, p store.Progress) {
+	for _, channel := range []string{"email", "sms"} {
+		byStatus, ok := p[channel]
+		if !ok {
+			continue
+		}
+		var parts []string
+		for _, s := range statusOrder {
+			if byStatus[s] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", s, byStatus[s]))
+			}
+		}
+		fmt.Fprintf(w, "  %-5s %s\n", channel, strings.Join(parts, ", "))
+	}
+}
+
+type campaignPauseCmd struct {
+	Slug string `arg:"" help:"Campaign name."`
+}
+
+func (c campaignPauseCmd) Run(g *Globals) error { return setCampaignStatus(g, c.Slug, "paused") }
+
+type campaignResumeCmd struct {
+	Slug string `arg:"" help:"Campaign name."`
+}
+
+func (c campaignResumeCmd) Run(g *Globals) error { return setCampaignStatus(g, c.Slug, "running") }
+
+type campaignCancelCmd struct {
+	Slug string `arg:"" help:"Campaign name."`
+}
+
+func (c campaignCancelCmd) Run(g *Globals) error { return setCampaignStatus(g, c.Slug, "cancelled") }
+
+func setCampaignStatus(g *Globals, slug, status string) error {
+	st, err := g.open(false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	k, err := st.CampaignBySlug(g.ctx, slug)
+	if err != nil {
+		return err
+	}
+	if err := st.CampaignSetStatus(g.ctx, k.ID, status); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.env.Stdout, "Campaign %s is now %s.\n", slug, status)
+	return nil
+}

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/crier-dev/crier/internal/app"
+	"github.com/crier-dev/crier/internal/importer"
+)
+
+type importCmd struct {
+	Files       []string `arg:"" type:"existingfile" help:"CRM export files (CSV)."`
+	OwnerColumn string   `help:"Header of the owner column, when auto-detection picks the wrong one."`
+	Map         string   `type:"existingfile" help:"Mapping file: which header holds which field."`
+	Managers    string   `type:"existingfile" help:"Roster CSV (owner_name,owner_email) giving managers their e-mail."`
+	ShowRejects int      `default:"50" help:"How many rejected rows to list (all are stored)."`
+}
+
+func (c importCmd) Run(g *Globals) error {
+	opts := app.ImportOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn}
+	var err error
+	if c.Map != "" {
+		if opts.Mapping, err = loadMapping(c.Map); err != nil {
+			return err
+		}
+	}
+	if c.Managers != "" {
+		if opts.Managers, err = app.LoadRoster(c.Managers); err != nil {
+			return err
+		}
+	}
+	st, err := g.open(true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	for _, file := range c.Files {
+		start := time.Now()
+		opts.Progress = func(rows int) {
+			fmt.Fprintf(g.env.Stderr, "\r%s: %d rows…", filepath.Base(file), rows)
+		}
+		sum, err := app.Import(g.ctx, st, file, opts)
+		fmt.Fprint(g.env.Stderr, "\r\033[K")
+		if err != nil {
+			return err
+		}
+		printImport(g, sum, time.Since(start), c.ShowRejects)
+	}
+	return nil
+}
+
+func printImport(g *Globals, s app.ImportSummary, took time.Duration, show int) {
+	w := g.env.Stdout
+	fmt.Fprintf(w, "%s (%s, %s): import %d\n", s.File, s.Layout, s.Encoding, s.ID)
+	fmt.Fprintf(w, "  rows in %d = imported %d + updated %d + unchanged %d + rejected %d  (%s)\n",
+		s.RowsIn, s.Imported, s.Updated, s.Unchanged, s.Rejected, took.Round(time.Millisecond))
+	for i, r := range s.Rejects {
+		if i == show {
+			fmt.Fprintf(w, "  … and %d more rejected rows (stored with import %d)\n",
+				len(s.Rejects)-show, s.ID)
+			break
+		}
+		fmt.Fprintf(w, "  rejected: %s\n", r.Error())
+	}
+}
+
+func loadMapping(path string) (*importer.Mapping, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("mapping file: %w", err)
+	}
+	defer f.Close()
+	m, err := importer.LoadMapping(f)
+	if err != nil {
+		return nil, fmt.Errorf("mapping file %s: %w", filepath.Base(path), err)
+	}
+	return m, nil
+}
+
+type contactsCmd struct {
+	Check contactsCheckCmd `cmd:"" help:"Parse and normalise files; print one JSON object per row."`
+}
+
+type contactsCheckCmd struct {
+	Files       []string `arg:"" help:"Contact files (CSV)."`
+	OwnerColumn string   `help:"Header of the owner column."`
+	Map         string   `type:"existingfile" help:"Mapping file: which header holds which field."`
+}
+
+func (c contactsCheckCmd) Run(g *Globals) error {
+	opts := importer.CheckOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn}
+	if c.Map != "" {
+		m, err := loadMapping(c.Map)
+		if err != nil {
+			return err
+		}
+		opts.Mapping = m
+	}
+	return importer.Check(g.ctx, c.Files, opts, g.env.Stdout)
+}

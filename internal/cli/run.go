@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+
+	"github.com/crier-dev/crier/internal/app"
+	"github.com/crier-dev/crier/internal/devsink"
+	"github.com/crier-dev/crier/internal/report"
+	"github.com/crier-dev/crier/internal/store"
+)
+
+type workerCmd struct {
+	Concurrency int    `help:"Messages sent at once (default CRIER_WORKER_CONCURRENCY)."`
+	Dir         string `type:"existingdir" help:"Directory holding campaigns/ and templates/."`
+}
+
+func (c workerCmd) Run(g *Globals) error {
+	if c.Concurrency > 0 {
+		g.cfg.Concurrency = c.Concurrency
+	}
+	st, err := g.open(true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return app.RunWorker(g.ctx, g.cfg, st, app.CampaignFS(c.Dir), g.logger)
+}
+
+type serveCmd struct{}
+
+func (serveCmd) Run(g *Globals) error {
+	st, err := g.open(true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	g.logger.InfoContext(g.ctx, "Serving", "addr", g.cfg.HTTPAddr, "public_url", g.cfg.PublicURL)
+	return app.NewWebServer(g.cfg, st, g.logger).ListenAndServe(g.ctx, g.cfg.HTTPAddr)
+}
+
+type devsinkCmd struct {
+	SMTPAddr   string `default:"127.0.0.1:2525" help:"SMTP listen address."`
+	TwilioAddr string `default:"127.0.0.1:8026" help:"Fake Twilio API listen address."`
+	Rules      string `type:"existingfile" help:"Rules file: which addresses bounce and which numbers fail."`
+	Dir        string `help:"Directory to store accepted mail as .eml files."`
+}
+
+func (c devsinkCmd) Run(g *Globals) error {
+	var rules devsink.Rules
+	if c.Rules != "" {
+		f, err := os.Open(c.Rules)
+		if err != nil {
+			return fmt.Errorf("rules: %w", err)
+		}
+		rules, err = devsink.LoadRules(bufio.NewReader(f))
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("rules %s: %w", c.Rules, err)
+		}
+	}
+	sink := devsink.New(devsink.Config{SMTPAddr: c.SMTPAddr, TwilioAddr: c.TwilioAddr,
+		AccountSID: g.cfg.Twilio.AccountSID, AuthToken: g.cfg.Twilio.AuthToken,
+		Rules: rules, Dir: c.Dir, Logger: g.logger})
+	if err := sink.Start(g.ctx); err != nil {
+		return err
+	}
+	defer sink.Close()
+	fmt.Fprintf(g.env.Stdout, "SMTP sink:   %s\nTwilio fake: %s (account %s)\nCtrl-C stops.\n",
+		sink.SMTPURL(), sink.TwilioURL(), g.cfg.Twilio.AccountSID)
+	<-g.ctx.Done()
+	return nil
+}
+
+type reportCmd struct {
+	Managers reportManagersCmd `cmd:"" help:"Per manager: contacts, valid e-mail and mobile shares, open flags, last campaign."`
+}
+
+type reportManagersCmd struct {
+	Format   string `default:"table" enum:"table,csv" help:"table or csv."`
+	Campaign string `help:"Campaign to count (default: the last launched)."`
+}
+
+func (c reportManagersCmd) Run(g *Globals) error {
+	st, err := g.open(false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := managersReport(g, st, c.Campaign)
+	if err != nil {
+		return err
+	}
+	if c.Format == "csv" {
+		return r.WriteCSV(g.env.Stdout)
+	}
+	return r.WriteTable(g.env.Stdout)
+}
+
+func managersReport(g *Globals, st *store.Store, slug string) (report.Managers, error) {
+	var r report.Managers
+	var k store.Campaign
+	var err error
+	if slug != "" {
+		k, err = st.CampaignBySlug(g.ctx, slug)
+	} else {
+		k, err = st.LastCampaign(g.ctx)
+	}
+	switch {
+	case err == nil:
+		r.Campaign = &k
+	case slug != "" || !isNotFound(err):
+		return r, err
+	}
+	r.Lines, err = st.ReportManagers(g.ctx, k.ID)
+	return r, err
+}
