@@ -1,0 +1,29 @@
+# crier developer tasks. `make test` is the test command CI runs (.ci/run).
+GO ?= go
+
+.PHONY: build test demo lint dev
+
+## build: compile the crier binary into bin/crier
+build:
+	$(GO) build -o bin/crier ./cmd/crier
+
+## test: make sure PostgreSQL and Redis are up, then run every test with the race detector
+test:
+	bash scripts/services.sh ensure && $(GO) test -race -count=1 ./...
+
+## demo: make sure the services are up, then run `crier demo`
+demo:
+	bash scripts/services.sh ensure && $(GO) run ./cmd/crier demo
+
+## lint: gofmt check, go vet, and golangci-lint when it is installed
+lint:
+	@unformatted=$$(find . \( -path ./.git -o -path ./.data -o -path ./bin \) -prune \
+		-o -name '*.go' -print | xargs gofmt -l); \
+	if [ -n "$$unformatted" ]; then echo "gofmt -w needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	@if command -v golangci-lint >/dev/null 2>&1; then golangci-lint run ./...; \
+	else echo "golangci-lint not installed; skipped"; fi
+
+## dev: start the whole stack (postgres, redis, mailpit, crier, workers) in Docker
+dev:
+	docker compose up -d
