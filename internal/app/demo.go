@@ -34,6 +34,8 @@ type DemoOptions struct {
 	// Dir receives the generated export and roster. Defaults to a temporary
 	// directory.
 	Dir string
+	// QueuePrefix names the demo's queues. Defaults to "crier-demo:".
+	QueuePrefix string
 	// Progress receives one line per step and progress while sending.
 	Progress io.Writer
 	Logger   *slog.Logger
@@ -42,6 +44,7 @@ type DemoOptions struct {
 // DemoResult is what the demo did, for the report and for checks.
 type DemoResult struct {
 	Import       ImportSummary
+	Scenario     demo.Scenario
 	Launch       LaunchResult
 	Report       report.Managers
 	Progress     store.Progress
@@ -60,6 +63,18 @@ type DemoResult struct {
 // every callback answered, and compare the ledger with what the stand-ins got.
 func RunDemo(ctx context.Context, cfg config.Config, opts DemoOptions) (DemoResult, error) {
 	start := time.Now()
+	if opts.QueuePrefix == "" {
+		opts.QueuePrefix = "crier-demo:"
+	}
+	if opts.Database == "" {
+		opts.Database = "crier_demo"
+	}
+	if opts.Progress == nil {
+		opts.Progress = io.Discard
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	d := &demoRun{cfg: cfg, opts: opts, log: opts.Logger}
 	d.step("Preparing database %s", opts.Database)
 	res, err := d.run(ctx)
@@ -155,7 +170,7 @@ func (d *demoRun) importExport(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return fmt.Errorf("generate demo export: %w", err)
 	}
-	d.scenario = data.Scenario
+	d.scenario, d.res.Scenario = data.Scenario, data.Scenario
 	roster := make(Roster, len(data.Managers))
 	for i, m := range data.Managers {
 		roster[i] = Manager{Name: m.Name, Email: m.Email}
@@ -172,8 +187,6 @@ func (d *demoRun) importExport(ctx context.Context, st *store.Store) error {
 	return nil
 }
 
-// demoQueuePrefix keeps the demo's queues apart from a real deployment's.
-const demoQueuePrefix = "crier-demo:"
 
 func (d *demoRun) startSink(ctx context.Context) (*devsink.Sink, error) {
 	rules := devsink.Rules{BounceEmails: map[string]bool{},
@@ -202,7 +215,7 @@ func (d *demoRun) startServices(ctx context.Context, fail context.CancelCauseFun
 		return fmt.Errorf("listen for callbacks: %w", err)
 	}
 	d.cfg.PublicURL = "http://" + ln.Addr().String()
-	d.cfg.QueuePrefix = demoQueuePrefix
+	d.cfg.QueuePrefix = d.opts.QueuePrefix
 	d.cfg.RelayInterval = 200 * time.Millisecond
 	if err := d.clearQueues(); err != nil {
 		ln.Close()
@@ -235,7 +248,7 @@ func (d *demoRun) clearQueues() error {
 	}
 	insp := asynq.NewInspector(opt)
 	defer insp.Close()
-	names := queue.Names{Prefix: demoQueuePrefix}
+	names := queue.Names{Prefix: d.opts.QueuePrefix}
 	for _, ch := range []string{"email", "sms"} {
 		err := insp.DeleteQueue(names.For(ch), true)
 		if err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {

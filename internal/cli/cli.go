@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/alecthomas/kong"
 
@@ -129,5 +130,14 @@ func (c migrateCmd) Run(g *Globals) error {
 	})
 }
 
-
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// isTerminal reports whether w is a terminal, where progress may redraw a line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

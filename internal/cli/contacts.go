@@ -39,11 +39,15 @@ func (c importCmd) Run(g *Globals) error {
 
 	for _, file := range c.Files {
 		start := time.Now()
-		opts.Progress = func(rows int) {
-			fmt.Fprintf(g.env.Stderr, "\r%s: %d rows…", filepath.Base(file), rows)
+		if isTerminal(g.env.Stderr) {
+			opts.Progress = func(rows int) {
+				fmt.Fprintf(g.env.Stderr, "\r%s: %d rows…", filepath.Base(file), rows)
+			}
 		}
 		sum, err := app.Import(g.ctx, st, file, opts)
-		fmt.Fprint(g.env.Stderr, "\r\033[K")
+		if opts.Progress != nil {
+			fmt.Fprint(g.env.Stderr, "\r\033[K")
+		}
 		if err != nil {
 			return err
 		}
