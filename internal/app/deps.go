@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 
@@ -25,15 +26,33 @@ func Redis(cfg config.Config) (asynq.RedisConnOpt, error) {
 	return opt, nil
 }
 
-// NewRelay returns a relay over the configured queue; close the client when done.
-func NewRelay(cfg config.Config, st *store.Store, logger *slog.Logger) (*queue.Relay, *asynq.Client, error) {
+// NewRelay returns a relay over the configured queue that also reconciles the
+// ledger with the queue; close the returned closer when done.
+func NewRelay(cfg config.Config, st *store.Store, logger *slog.Logger) (*queue.Relay, io.Closer, error) {
 	opt, err := Redis(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
+	names := queue.Names{Prefix: cfg.QueuePrefix}
 	client := asynq.NewClient(opt)
-	enq := queue.NewEnqueuer(client, queue.Names{Prefix: cfg.QueuePrefix})
-	return queue.NewRelay(st, enq, logger), client, nil
+	inspector := asynq.NewInspector(opt)
+	enq := queue.NewEnqueuer(client, names)
+	relay := queue.NewRelay(st, enq, logger).
+		WithReconciler(queue.NewReconciler(st, enq, inspector, names))
+	return relay, closers{client, inspector}, nil
+}
+
+// closers closes several things, returning the first error.
+type closers []io.Closer
+
+func (c closers) Close() error {
+	var first error
+	for _, x := range c {
+		if err := x.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // Links returns the signed-link builder of the configuration.

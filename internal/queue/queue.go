@@ -76,10 +76,20 @@ func (e *Enqueuer) Enqueue(ctx context.Context, due []store.DueMessage) error {
 
 // Relay moves pending messages from the ledger into the queue.
 type Relay struct {
-	store    *store.Store
-	enqueuer *Enqueuer
-	logger   *slog.Logger
-	batch    int
+	store      *store.Store
+	enqueuer   *Enqueuer
+	reconciler *Reconciler // nil: no reconciliation
+	logger     *slog.Logger
+	batch      int
+}
+
+// ReconcileEvery is how often Run reconciles the ledger with the queue.
+const ReconcileEvery = 30 * time.Second
+
+// WithReconciler makes Run also reconcile the ledger with the queue.
+func (r *Relay) WithReconciler(rec *Reconciler) *Relay {
+	r.reconciler = rec
+	return r
 }
 
 // NewRelay returns a relay that moves batches of messages.
@@ -101,10 +111,12 @@ func (r *Relay) Once(ctx context.Context) (int, error) {
 	}
 }
 
-// Run relays every interval until ctx is done.
+// Run relays every interval, and reconciles every ReconcileEvery, until ctx
+// is done.
 func (r *Relay) Run(ctx context.Context, interval time.Duration) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
+	var reconciled time.Time
 	for {
 		n, err := r.Once(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -112,11 +124,26 @@ func (r *Relay) Run(ctx context.Context, interval time.Duration) {
 		} else if n > 0 {
 			r.logger.InfoContext(ctx, "Relayed messages", "count", n)
 		}
+		if r.reconciler != nil && time.Since(reconciled) >= ReconcileEvery {
+			r.reconcile(ctx)
+			reconciled = time.Now()
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
 		}
+	}
+}
+
+func (r *Relay) reconcile(ctx context.Context) {
+	res, err := r.reconciler.Once(ctx)
+	if err != nil && ctx.Err() == nil {
+		r.logger.WarnContext(ctx, "Reconcile round failed; will retry", "error", err)
+	}
+	if res.Requeued > 0 || res.Unknown > 0 {
+		r.logger.WarnContext(ctx, "Reconciled messages whose task was lost",
+			"requeued", res.Requeued, "unknown", res.Unknown)
 	}
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -117,4 +118,33 @@ func (s *Store) DeliveryTally(ctx context.Context, campaignID int64) (map[string
 		tally[channel][address] = n
 	}
 	return tally, rows.Err()
+}
+
+// MessagesStale returns up to limit messages that have been in status
+// (queued or sending) for longer than age, oldest first: candidates for the
+// reconciler, which checks whether their task still exists.
+func (s *Store) MessagesStale(ctx context.Context, status string, age time.Duration, limit int) ([]DueMessage, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT m.id, m.channel FROM messages m JOIN campaigns k ON k.id = m.campaign_id
+		WHERE m.status = $1 AND m.updated_at < now() - $2::interval AND k.status = 'running'
+		ORDER BY m.updated_at LIMIT $3`, status, age.String(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("find stale %s messages: %w", status, err)
+	}
+	stale, err := pgx.CollectRows(rows, pgx.RowToStructByPos[DueMessage])
+	if err != nil {
+		return nil, fmt.Errorf("find stale %s messages: %w", status, err)
+	}
+	return stale, nil
+}
+
+// MessageTouch renews a queued message's updated_at after its task was put
+// back, so that the reconciler does not look at it again at once.
+func (s *Store) MessageTouch(ctx context.Context, id int64) error {
+	_, err := s.pool.Exec(ctx, `UPDATE messages SET updated_at = now()
+		WHERE id = $1 AND status = 'queued'`, id)
+	if err != nil {
+		return fmt.Errorf("touch message %d: %w", id, err)
+	}
+	return nil
 }

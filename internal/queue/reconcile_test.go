@@ -1,0 +1,85 @@
+package queue_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crier-dev/crier/internal/queue"
+	"github.com/crier-dev/crier/internal/store"
+	"github.com/crier-dev/crier/internal/testenv"
+)
+
+// seedMessages stores n pending e-mail messages of a running campaign.
+func seedMessages(t *testing.T, st *store.Store, n int) {
+	t.Helper()
+	_, err := st.Pool().Exec(context.Background(), `
+		WITH k AS (INSERT INTO campaigns (slug, name, definition, status)
+			VALUES ('reconcile', 'R', '{}', 'running') RETURNING id),
+		c AS (INSERT INTO contacts (email, email_status, phone_type, phone_status)
+			SELECT 'c' || i || '@example.com', 'valid', 'missing', 'missing'
+			FROM generate_series(1, $1) i RETURNING id, email)
+		INSERT INTO messages (campaign_id, contact_id, channel, address, status)
+		SELECT k.id, c.id, 'email', c.email, 'pending' FROM k, c`, n)
+	require.NoError(t, err)
+}
+
+func TestReconciler(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := testenv.Store(t)
+	redisURL, prefix := testenv.Redis(t)
+	opt, err := asynq.ParseRedisURI(redisURL)
+	require.NoError(t, err)
+	client := asynq.NewClient(opt)
+	defer client.Close()
+	inspector := asynq.NewInspector(opt)
+	defer inspector.Close()
+	names := queue.Names{Prefix: prefix}
+	enq := queue.NewEnqueuer(client, names)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rec := queue.NewReconciler(st, enq, inspector, names)
+	relay := queue.NewRelay(st, enq, logger).WithReconciler(rec)
+
+	seedMessages(t, st, 3)
+	n, err := relay.Once(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+
+	rows, err := st.Pool().Query(ctx, `SELECT id FROM messages ORDER BY id`)
+	require.NoError(t, err)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	require.NoError(t, err)
+
+	// Redis loses two tasks (a flush); one message was claimed by a worker
+	// that died with it.
+	require.NoError(t, inspector.DeleteTask(names.For("email"), queue.TaskID(ids[0])))
+	require.NoError(t, inspector.DeleteTask(names.For("email"), queue.TaskID(ids[1])))
+	_, err = st.MessageClaim(ctx, ids[1])
+	require.NoError(t, err)
+	_, err = st.Pool().Exec(ctx, `ALTER TABLE messages DISABLE TRIGGER messages_guard;
+		UPDATE messages SET updated_at = now() - interval '1 hour';
+		ALTER TABLE messages ENABLE TRIGGER messages_guard`)
+	require.NoError(t, err)
+
+	res, err := rec.Once(ctx)
+	require.NoError(t, err)
+	require.Equal(t, queue.ReconcileResult{Requeued: 1, Unknown: 1}, res)
+
+	info, err := inspector.GetTaskInfo(names.For("email"), queue.TaskID(ids[0]))
+	require.NoError(t, err, "the lost queued message has its task back")
+	require.Equal(t, asynq.TaskStatePending, info.State)
+	p, err := st.CampaignProgress(ctx, 1)
+	require.NoError(t, err)
+	require.Equal(t, map[string]int{"queued": 2, "unknown": 1}, p["email"])
+
+	// A second round finds nothing more to do.
+	res, err = rec.Once(ctx)
+	require.NoError(t, err)
+	require.Equal(t, queue.ReconcileResult{}, res)
+}
