@@ -187,7 +187,6 @@ func (d *demoRun) importExport(ctx context.Context, st *store.Store) error {
 	return nil
 }
 
-
 func (d *demoRun) startSink(ctx context.Context) (*devsink.Sink, error) {
 	rules := devsink.Rules{BounceEmails: map[string]bool{},
 		RejectNumbers: d.scenario.RejectNumbers, UndeliveredNumbers: d.scenario.UndeliveredNumbers}

@@ -27,7 +27,13 @@ type ImportOptions struct {
 	Managers Roster
 	// Progress, when set, is called every 500 rows with the rows read so far.
 	Progress func(rows int)
+	// DryRun reads, checks and matches every row against the database, counts
+	// what would happen, and then rolls everything back.
+	DryRun bool
 }
+
+// errDryRun rolls back a dry run's transaction.
+var errDryRun = errors.New("dry run")
 
 // ImportSummary is the outcome of an import: RowsIn = Imported + Updated +
 // Unchanged + Rejected, and every rejected row is in Rejects.
@@ -37,13 +43,33 @@ type ImportSummary struct {
 	Layout   string
 	Encoding string
 	store.ImportCounts
-	Rejects []importer.RowError
+	// Duplicates counts rows that repeat a contact an earlier row of the file
+	// wrote (counted in Unchanged: the earlier row's data stands).
+	Duplicates int
+	Rejects    []importer.RowError
 }
 
 // Import reads a CRM export and stores its contacts, creating their managers on
 // first sight. Rejected rows are recorded with their reason; the others are
-// normalised and upserted.
+// normalised and upserted. The import is one transaction: a file that fails
+// halfway leaves the database as it was.
 func Import(ctx context.Context, st *store.Store, path string, opts ImportOptions) (ImportSummary, error) {
+	var sum ImportSummary
+	err := st.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		sum, err = importFile(ctx, tx, path, opts)
+		if err == nil && opts.DryRun {
+			return errDryRun
+		}
+		return err
+	})
+	if errors.Is(err, errDryRun) {
+		return sum, nil
+	}
+	return sum, err
+}
+
+func importFile(ctx context.Context, st *store.Store, path string, opts ImportOptions) (ImportSummary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import: %w", err)
@@ -63,6 +89,7 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 		return sum, err
 	}
 	owners := ownerCache{st: st, roster: opts.Managers, ids: map[string]int64{}}
+	written := map[int64]bool{}
 	for {
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
@@ -71,7 +98,7 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 		if err != nil {
 			return sum, fmt.Errorf("import %s: %w", name, err)
 		}
-		if err := importRecord(ctx, st, &owners, &sum, rec, opts); err != nil {
+		if err := importRecord(ctx, st, &owners, written, &sum, rec, opts); err != nil {
 			return sum, fmt.Errorf("import %s row %d: %w", name, rec.Row, err)
 		}
 		if opts.Progress != nil && sum.RowsIn%500 == 0 {
@@ -81,8 +108,8 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 	return sum, st.ImportFinish(ctx, sum.ID, sum.ImportCounts)
 }
 
-func importRecord(ctx context.Context, st *store.Store, owners *ownerCache, sum *ImportSummary,
-	rec importer.Record, opts ImportOptions) error {
+func importRecord(ctx context.Context, st *store.Store, owners *ownerCache,
+	written map[int64]bool, sum *ImportSummary, rec importer.Record, opts ImportOptions) error {
 	sum.RowsIn++
 	if rec.Err != nil {
 		sum.Rejected++
@@ -95,12 +122,17 @@ func importRecord(ctx context.Context, st *store.Store, owners *ownerCache, sum 
 	if err != nil {
 		return err
 	}
-	_, result, err := st.ContactUpsert(ctx, store.ContactUpsertParams{ImportID: sum.ID,
-		OwnerID: ownerID, Contact: c})
+	id, result, err := st.ContactUpsert(ctx, store.ContactUpsertParams{ImportID: sum.ID,
+		OwnerID: ownerID, Contact: c, Row: rec.Row,
+		Written: func(id int64) bool { return written[id] }})
 	if err != nil {
 		return err
 	}
+	written[id] = true
 	switch result {
+	case store.Duplicate:
+		sum.Unchanged++
+		sum.Duplicates++
 	case store.Inserted:
 		sum.Imported++
 	case store.Updated:

@@ -16,10 +16,12 @@ type importCmd struct {
 	Map         string   `type:"existingfile" help:"Mapping file: which header holds which field."`
 	Managers    string   `type:"existingfile" help:"Roster CSV (owner_name,owner_email) giving managers their e-mail."`
 	ShowRejects int      `default:"50" help:"How many rejected rows to list (all are stored)."`
+	DryRun      bool     `help:"Check every row and show what would happen, without changing anything."`
 }
 
 func (c importCmd) Run(g *Globals) error {
-	opts := app.ImportOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn}
+	opts := app.ImportOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn,
+		DryRun: c.DryRun}
 	var err error
 	if c.Map != "" {
 		if opts.Mapping, err = loadMapping(c.Map); err != nil {
@@ -51,16 +53,24 @@ func (c importCmd) Run(g *Globals) error {
 		if err != nil {
 			return err
 		}
-		printImport(g, sum, time.Since(start), c.ShowRejects)
+		printImport(g, sum, time.Since(start), c.ShowRejects, c.DryRun)
 	}
 	return nil
 }
 
-func printImport(g *Globals, s app.ImportSummary, took time.Duration, show int) {
+func printImport(g *Globals, s app.ImportSummary, took time.Duration, show int, dry bool) {
 	w := g.env.Stdout
-	fmt.Fprintf(w, "%s (%s, %s): import %d\n", s.File, s.Layout, s.Encoding, s.ID)
+	if dry {
+		fmt.Fprintf(w, "%s (%s, %s): dry run, nothing was changed\n", s.File, s.Layout, s.Encoding)
+	} else {
+		fmt.Fprintf(w, "%s (%s, %s): import %d\n", s.File, s.Layout, s.Encoding, s.ID)
+	}
 	fmt.Fprintf(w, "  rows in %d = imported %d + updated %d + unchanged %d + rejected %d  (%s)\n",
 		s.RowsIn, s.Imported, s.Updated, s.Unchanged, s.Rejected, took.Round(time.Millisecond))
+	if s.Duplicates > 0 {
+		fmt.Fprintf(w, "  %d rows repeat a contact of an earlier row; flagged as duplicates\n",
+			s.Duplicates)
+	}
 	for i, r := range s.Rejects {
 		if i == show {
 			fmt.Fprintf(w, "  … and %d more rejected rows (stored with import %d)\n",

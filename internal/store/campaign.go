@@ -25,7 +25,7 @@ func (s *Store) CampaignLaunch(ctx context.Context, slug, name string, definitio
 		return Campaign{}, fmt.Errorf("encode campaign %s: %w", slug, err)
 	}
 	c := Campaign{Slug: slug, Name: name}
-	err = s.pool.QueryRow(ctx, `
+	err = s.db.QueryRow(ctx, `
 		INSERT INTO campaigns (slug, name, definition, status) VALUES ($1, $2, $3, 'running')
 		ON CONFLICT (slug) DO UPDATE SET
 			status = CASE WHEN campaigns.status IN ('cancelled') THEN campaigns.status
@@ -41,7 +41,7 @@ func (s *Store) CampaignLaunch(ctx context.Context, slug, name string, definitio
 // CampaignBySlug returns the campaign with this slug, or ErrNotFound.
 func (s *Store) CampaignBySlug(ctx context.Context, slug string) (Campaign, error) {
 	c := Campaign{Slug: slug}
-	err := s.pool.QueryRow(ctx, `SELECT id, name, status FROM campaigns WHERE slug = $1`, slug).
+	err := s.db.QueryRow(ctx, `SELECT id, name, status FROM campaigns WHERE slug = $1`, slug).
 		Scan(&c.ID, &c.Name, &c.Status)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Campaign{}, fmt.Errorf("campaign %s: %w", slug, ErrNotFound)
@@ -101,7 +101,7 @@ func (s *Store) MessagesPlan(ctx context.Context, campaignID int64, channel stri
 	if !ok {
 		return PlanResult{}, fmt.Errorf("plan: unknown channel %q", channel)
 	}
-	_, err := s.pool.Exec(ctx, query, campaignID, nonNilIDs(a.OwnerIDs), nonNil(a.Tags))
+	_, err := s.db.Exec(ctx, query, campaignID, nonNilIDs(a.OwnerIDs), nonNil(a.Tags))
 	if err != nil {
 		return PlanResult{}, fmt.Errorf("plan %s messages of campaign %d: %w", channel, campaignID, err)
 	}
@@ -110,7 +110,7 @@ func (s *Store) MessagesPlan(ctx context.Context, campaignID int64, channel stri
 
 func (s *Store) planCounts(ctx context.Context, campaignID int64, channel string) (PlanResult, error) {
 	res := PlanResult{Channel: channel, Skipped: map[string]int{}}
-	rows, err := s.pool.Query(ctx, `SELECT status, skip_reason, count(*) FROM messages
+	rows, err := s.db.Query(ctx, `SELECT status, skip_reason, count(*) FROM messages
 		WHERE campaign_id = $1 AND channel = $2 GROUP BY 1, 2`, campaignID, channel)
 	if err != nil {
 		return res, fmt.Errorf("count planned messages: %w", err)

@@ -21,6 +21,9 @@ const (
 	Inserted UpsertResult = iota
 	Updated
 	Unchanged
+	// Duplicate: the row matched a contact an earlier row of the same import
+	// wrote; the contact keeps the earlier row's data and gets a duplicate flag.
+	Duplicate
 )
 
 // ManagerEnsure returns the ID of the manager with this name (matched on nameKey,
@@ -28,13 +31,13 @@ const (
 // e-mail given later fills in a manager first seen by name only.
 func (s *Store) ManagerEnsure(ctx context.Context, name, nameKey, email string) (int64, error) {
 	var id int64
-	err := s.pool.QueryRow(ctx, `
+	err := s.db.QueryRow(ctx, `
 		SELECT id FROM users
 		WHERE role = 'manager' AND (name_key = $1 OR ($2 <> '' AND lower(email) = lower($2)))
 		ORDER BY (name_key = $1) DESC LIMIT 1`, nameKey, email).Scan(&id)
 	if err == nil {
 		if email != "" {
-			_, err = s.pool.Exec(ctx, `UPDATE users SET email = $2 WHERE id = $1 AND email IS NULL
+			_, err = s.db.Exec(ctx, `UPDATE users SET email = $2 WHERE id = $1 AND email IS NULL
 				AND NOT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($2))`, id, email)
 		}
 		return id, err
@@ -42,7 +45,7 @@ func (s *Store) ManagerEnsure(ctx context.Context, name, nameKey, email string) 
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("find manager: %w", err)
 	}
-	err = s.pool.QueryRow(ctx, `
+	err = s.db.QueryRow(ctx, `
 		INSERT INTO users (name, name_key, email, role) VALUES ($1, $2, NULLIF($3, ''), 'manager')
 		ON CONFLICT (name_key) WHERE role = 'manager' DO UPDATE SET name_key = EXCLUDED.name_key
 		RETURNING id`, name, nameKey, email).Scan(&id)
@@ -62,7 +65,7 @@ type ImportBeginParams struct {
 // ImportBegin records the start of an import and returns its ID.
 func (s *Store) ImportBegin(ctx context.Context, p ImportBeginParams) (int64, error) {
 	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO imports (file_name, layout, encoding)
+	err := s.db.QueryRow(ctx, `INSERT INTO imports (file_name, layout, encoding)
 		VALUES ($1, $2, $3) RETURNING id`, p.FileName, p.Layout, p.Encoding).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("record import: %w", err)
@@ -78,7 +81,7 @@ type ImportCounts struct {
 
 // ImportFinish stores the totals of an import.
 func (s *Store) ImportFinish(ctx context.Context, importID int64, c ImportCounts) error {
-	_, err := s.pool.Exec(ctx, `UPDATE imports SET rows_in = $2, imported = $3, updated = $4,
+	_, err := s.db.Exec(ctx, `UPDATE imports SET rows_in = $2, imported = $3, updated = $4,
 		unchanged = $5, rejected = $6, finished_at = now() WHERE id = $1`,
 		importID, c.RowsIn, c.Imported, c.Updated, c.Unchanged, c.Rejected)
 	if err != nil {
@@ -98,7 +101,7 @@ type ImportRejectParams struct {
 
 // ImportReject records a rejected row with its reason.
 func (s *Store) ImportReject(ctx context.Context, p ImportRejectParams) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO import_rejects (import_id, row_no, line_no, col, reason)
+	_, err := s.db.Exec(ctx, `INSERT INTO import_rejects (import_id, row_no, line_no, col, reason)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
 		p.ImportID, p.Row, p.Line, p.Column, p.Reason)
 	if err != nil {
@@ -112,6 +115,11 @@ type ContactUpsertParams struct {
 	ImportID int64
 	OwnerID  int64 // 0 when the contact has no owner
 	Contact  contact.Contact
+	// Written reports whether an earlier row of this import wrote the contact;
+	// nil means none did.
+	Written func(contactID int64) bool
+	// Row is the row's number in its file, for the duplicate flag's detail.
+	Row int
 }
 
 // ContactUpsert inserts the contact or updates the one it matches: by external
@@ -140,30 +148,59 @@ type existingContact struct {
 	fingerprint string
 }
 
+// contactKeys are the identities a normalised contact can be found by, in
+// order of trust: external ID, e-mail, mobile number; failing all three, a
+// weak key of its other fields.
+func contactKeys(c contact.Contact) []string {
+	var keys []string
+	if c.ExternalID != "" {
+		keys = append(keys, "ext:"+c.ExternalID)
+	}
+	if c.Email != "" {
+		keys = append(keys, "email:"+c.Email)
+	}
+	if c.PhoneE164 != "" && c.PhoneType.SMSCapable() {
+		keys = append(keys, "mobile:"+c.PhoneE164)
+	}
+	if len(keys) == 0 {
+		// No strong identity: the person's name, company and landline together
+		// still tell a re-import of the same row from a new contact.
+		keys = append(keys, "weak:"+contact.FoldTR(strings.Join([]string{c.FirstName,
+			c.LastName, c.Company, c.PhoneE164, c.EmailRaw, c.PhoneRaw}, "|")))
+	}
+	return keys
+}
+
 func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int64, UpsertResult, error) {
 	c := p.Contact
-	mobile := ""
-	if c.PhoneType.SMSCapable() {
-		mobile = c.PhoneE164
-	}
+	keys := contactKeys(c)
 	var old existingContact
 	err := tx.QueryRow(ctx, `
-		SELECT id, owner_id, fingerprint FROM contacts
-		WHERE deleted_at IS NULL AND (($1 <> '' AND external_id = $1)
-			OR ($2 <> '' AND email = $2) OR ($3 <> '' AND phone_e164 = $3))
-		ORDER BY (external_id IS NOT DISTINCT FROM $1) DESC, (email = $2) DESC, id
-		LIMIT 1 FOR UPDATE`, c.ExternalID, c.Email, mobile).
+		SELECT c.id, c.owner_id, c.fingerprint
+		FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
+		WHERE k.key = ANY($1) AND c.deleted_at IS NULL
+		ORDER BY array_position($1, k.key) LIMIT 1 FOR UPDATE OF c`, keys).
 		Scan(&old.id, &old.ownerID, &old.fingerprint)
 	if errors.Is(err, pgx.ErrNoRows) {
 		id, err := contactInsertTx(ctx, tx, p)
-		return id, Inserted, err
+		if err != nil {
+			return 0, 0, err
+		}
+		return id, Inserted, claimKeysTx(ctx, tx, id, keys)
 	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("match contact: %w", err)
 	}
+	if err := claimKeysTx(ctx, tx, old.id, keys); err != nil {
+		return 0, 0, err
+	}
 
+	conflict := old.ownerID != nil && p.OwnerID != 0 && *old.ownerID != p.OwnerID
+	if p.Written != nil && p.Written(old.id) {
+		return old.id, Duplicate, flagDuplicateTx(ctx, tx, old.id, p.Row, conflict)
+	}
 	flags := c.Flags
-	if old.ownerID != nil && p.OwnerID != 0 && *old.ownerID != p.OwnerID {
+	if conflict {
 		flags = append(flags, contact.FlagOwnerConflict)
 		c.FlagDetail = withDetail(c.FlagDetail, contact.FlagOwnerConflict,
 			"the same customer is listed under another manager in an import")
@@ -236,14 +273,35 @@ func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertPa
 	return nil
 }
 
-// importFlagKinds are the flags an import decides; delivery flags are left alone.
+// importFlagKinds are the flags an import opens and closes by itself. Delivery
+// flags close when the address changes; duplicate and owner_conflict stay
+// until a person resolves them, since one row alone cannot tell they are over.
 var importFlagKinds = []string{
 	string(contact.FlagEmailMissing), string(contact.FlagEmailInvalid),
 	string(contact.FlagEmailTypoSuspected), string(contact.FlagPhoneMissing),
 	string(contact.FlagPhoneInvalid), string(contact.FlagPhoneNotMobile),
-	string(contact.FlagDuplicate), string(contact.FlagOwnerConflict),
 	string(contact.FlagNameMissing), string(contact.FlagOwnerMissing),
 	string(contact.FlagOptOut),
+}
+
+// flagDuplicateTx opens the duplicate flag (and owner_conflict when the rows
+// name different managers) on a contact an import lists twice.
+func flagDuplicateTx(ctx context.Context, tx pgx.Tx, contactID int64, row int, conflict bool) error {
+	kinds := []string{string(contact.FlagDuplicate)}
+	details := []string{fmt.Sprintf("listed again in the same import (row %d)", row)}
+	if conflict {
+		kinds = append(kinds, string(contact.FlagOwnerConflict))
+		details = append(details, "the same customer is listed under two managers")
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO contact_flags (contact_id, kind, field, detail, source)
+		SELECT $1, k, '', d, 'import' FROM unnest($2::text[], $3::text[]) AS t (k, d)
+		ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL DO NOTHING`,
+		contactID, kinds, details)
+	if err != nil {
+		return fmt.Errorf("flag duplicate contact %d: %w", contactID, err)
+	}
+	return nil
 }
 
 // syncFlagsTx opens the given import flags and closes the import flags that no
@@ -356,7 +414,7 @@ func (s *Store) ManagerIDs(ctx context.Context, keys []string) ([]int64, error) 
 	ids := make([]int64, 0, len(keys))
 	for _, key := range keys {
 		var id int64
-		err := s.pool.QueryRow(ctx, `SELECT id FROM users WHERE role = 'manager'
+		err := s.db.QueryRow(ctx, `SELECT id FROM users WHERE role = 'manager'
 			AND (name_key = $1 OR lower(email) = lower($1)) LIMIT 1`, key).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, fmt.Errorf("manager %q: %w", key, ErrNotFound)
@@ -367,4 +425,15 @@ func (s *Store) ManagerIDs(ctx context.Context, keys []string) ([]int64, error) 
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// claimKeysTx records keys as identities of the contact; a key another
+// contact holds already stays with it.
+func claimKeysTx(ctx context.Context, tx pgx.Tx, contactID int64, keys []string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO contact_keys (key, contact_id)
+		SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`, keys, contactID)
+	if err != nil {
+		return fmt.Errorf("record keys of contact %d: %w", contactID, err)
+	}
+	return nil
 }

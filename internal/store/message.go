@@ -47,7 +47,7 @@ type MessageToSend struct {
 // is kept from sending twice.
 func (s *Store) MessageClaim(ctx context.Context, id int64) (MessageToSend, error) {
 	var m MessageToSend
-	err := s.pool.QueryRow(ctx, `
+	err := s.db.QueryRow(ctx, `
 		WITH claimed AS (
 			UPDATE messages m SET status = 'sending', attempts = attempts + 1
 			FROM campaigns k
@@ -77,7 +77,7 @@ func (s *Store) MessageClaim(ctx context.Context, id int64) (MessageToSend, erro
 func (s *Store) claimRefused(ctx context.Context, id int64) error {
 	var status, campaignStatus string
 	var suppressed bool
-	err := s.pool.QueryRow(ctx, `
+	err := s.db.QueryRow(ctx, `
 		SELECT m.status, k.status, EXISTS (SELECT 1 FROM suppressions x
 			WHERE x.channel = m.channel AND x.address = m.address)
 		FROM messages m JOIN campaigns k ON k.id = m.campaign_id WHERE m.id = $1`, id).
@@ -115,7 +115,7 @@ type setParams struct {
 
 // messageSet moves a message from one of p.from to status and returns then.
 func (s *Store) messageSet(ctx context.Context, id int64, status string, p setParams, then error) error {
-	_, err := s.pool.Exec(ctx, `
+	_, err := s.db.Exec(ctx, `
 		UPDATE messages SET status = $2,
 			provider_id = CASE WHEN $4 = '' THEN provider_id ELSE $4 END,
 			error_code = $5, error_detail = $6,
@@ -128,7 +128,7 @@ func (s *Store) messageSet(ctx context.Context, id int64, status string, p setPa
 }
 
 func (s *Store) messageSetSkipped(ctx context.Context, id int64, reason string) error {
-	_, err := s.pool.Exec(ctx, `UPDATE messages SET status = 'skipped', skip_reason = $2
+	_, err := s.db.Exec(ctx, `UPDATE messages SET status = 'skipped', skip_reason = $2
 		WHERE id = $1 AND status IN ('pending', 'queued')`, id, reason)
 	if err != nil {
 		return fmt.Errorf("skip message %d: %w", id, err)
@@ -169,7 +169,7 @@ func (s *Store) MessageDelivered(ctx context.Context, id int64) error {
 // MessageByProviderID finds a message by the provider's ID for it.
 func (s *Store) MessageByProviderID(ctx context.Context, providerID string) (int64, error) {
 	var id int64
-	err := s.pool.QueryRow(ctx, `SELECT id FROM messages WHERE provider_id = $1`, providerID).Scan(&id)
+	err := s.db.QueryRow(ctx, `SELECT id FROM messages WHERE provider_id = $1`, providerID).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("message with provider ID: %w", ErrNotFound)
 	}
@@ -181,7 +181,7 @@ func (s *Store) MessageByProviderID(ctx context.Context, providerID string) (int
 
 // EventRecord keeps a provider's raw event (a callback, a DSN) as evidence.
 func (s *Store) EventRecord(ctx context.Context, provider, kind string, messageID int64, payload any) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO events (provider, kind, message_id, payload)
+	_, err := s.db.Exec(ctx, `INSERT INTO events (provider, kind, message_id, payload)
 		VALUES ($1, $2, NULLIF($3, 0), $4)`, provider, kind, messageID, payload)
 	if err != nil {
 		return fmt.Errorf("record %s event: %w", provider, err)
@@ -193,7 +193,7 @@ func (s *Store) EventRecord(ctx context.Context, provider, kind string, messageI
 // none was recorded yet.
 func (s *Store) MessageProviderID(ctx context.Context, id int64) (string, error) {
 	var providerID string
-	err := s.pool.QueryRow(ctx, `SELECT provider_id FROM messages WHERE id = $1`, id).Scan(&providerID)
+	err := s.db.QueryRow(ctx, `SELECT provider_id FROM messages WHERE id = $1`, id).Scan(&providerID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", fmt.Errorf("message %d: %w", id, ErrNotFound)
 	}
@@ -206,7 +206,7 @@ func (s *Store) MessageProviderID(ctx context.Context, id int64) (string, error)
 // ContactUnsubscribe withdraws the e-mail consent of the contact a message
 // went to, recording where the withdrawal came from.
 func (s *Store) ContactUnsubscribe(ctx context.Context, messageID int64) error {
-	tag, err := s.pool.Exec(ctx, `
+	tag, err := s.db.Exec(ctx, `
 		UPDATE contacts SET consent_email = false, consent_source = 'unsubscribe_link',
 			consent_at = now(), updated_at = now()
 		WHERE id = (SELECT contact_id FROM messages WHERE id = $1)`, messageID)

@@ -65,7 +65,7 @@ func (p Progress) Open() int {
 
 // CampaignProgress counts the campaign's messages by channel and status.
 func (s *Store) CampaignProgress(ctx context.Context, campaignID int64) (Progress, error) {
-	rows, err := s.pool.Query(ctx, `SELECT channel, status, count(*) FROM messages
+	rows, err := s.db.Query(ctx, `SELECT channel, status, count(*) FROM messages
 		WHERE campaign_id = $1 GROUP BY 1, 2`, campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("campaign %d progress: %w", campaignID, err)
@@ -89,7 +89,7 @@ func (s *Store) CampaignProgress(ctx context.Context, campaignID int64) (Progres
 // CampaignFinishIfDone marks a running campaign finished once no message is
 // pending, queued or sending, and reports whether it is finished.
 func (s *Store) CampaignFinishIfDone(ctx context.Context, campaignID int64) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE campaigns SET status = 'finished', finished_at = now()
+	tag, err := s.db.Exec(ctx, `UPDATE campaigns SET status = 'finished', finished_at = now()
 		WHERE id = $1 AND status = 'running' AND NOT EXISTS (SELECT 1 FROM messages
 			WHERE campaign_id = $1 AND status IN ('pending', 'queued', 'sending'))`, campaignID)
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Store) CampaignFinishIfDone(ctx context.Context, campaignID int64) (boo
 // and recipient address, so that a test or the demo can compare them with what
 // a stand-in server received.
 func (s *Store) DeliveryTally(ctx context.Context, campaignID int64) (map[string]map[string]int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT channel, address, count(*) FROM messages
+	rows, err := s.db.Query(ctx, `SELECT channel, address, count(*) FROM messages
 		WHERE campaign_id = $1 AND sent_at IS NOT NULL GROUP BY 1, 2`, campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("tally campaign %d: %w", campaignID, err)
@@ -124,7 +124,7 @@ func (s *Store) DeliveryTally(ctx context.Context, campaignID int64) (map[string
 // (queued or sending) for longer than age, oldest first: candidates for the
 // reconciler, which checks whether their task still exists.
 func (s *Store) MessagesStale(ctx context.Context, status string, age time.Duration, limit int) ([]DueMessage, error) {
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT m.id, m.channel FROM messages m JOIN campaigns k ON k.id = m.campaign_id
 		WHERE m.status = $1 AND m.updated_at < now() - $2::interval AND k.status = 'running'
 		ORDER BY m.updated_at LIMIT $3`, status, age.String(), limit)
@@ -141,7 +141,7 @@ func (s *Store) MessagesStale(ctx context.Context, status string, age time.Durat
 // MessageTouch renews a queued message's updated_at after its task was put
 // back, so that the reconciler does not look at it again at once.
 func (s *Store) MessageTouch(ctx context.Context, id int64) error {
-	_, err := s.pool.Exec(ctx, `UPDATE messages SET updated_at = now()
+	_, err := s.db.Exec(ctx, `UPDATE messages SET updated_at = now()
 		WHERE id = $1 AND status = 'queued'`, id)
 	if err != nil {
 		return fmt.Errorf("touch message %d: %w", id, err)

@@ -37,7 +37,7 @@ type ChannelCounts struct {
 // LastCampaign returns the most recently launched campaign, or ErrNotFound.
 func (s *Store) LastCampaign(ctx context.Context) (Campaign, error) {
 	var c Campaign
-	err := s.pool.QueryRow(ctx, `SELECT id, slug, name, status FROM campaigns
+	err := s.db.QueryRow(ctx, `SELECT id, slug, name, status FROM campaigns
 		ORDER BY launched_at DESC, id DESC LIMIT 1`).Scan(&c.ID, &c.Slug, &c.Name, &c.Status)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fmt.Errorf("last campaign: %w", ErrNotFound)
@@ -67,7 +67,7 @@ func (s *Store) ReportManagers(ctx context.Context, campaignID int64) ([]Manager
 }
 
 func (s *Store) reportContacts(ctx context.Context) ([]ManagerQuality, map[int64]int, error) {
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT COALESCE(u.id, 0), COALESCE(u.name, ''), COALESCE(u.email, ''),
 			count(c.id),
 			count(c.id) FILTER (WHERE c.email_status = 'valid'),
@@ -98,7 +98,7 @@ func (s *Store) reportContacts(ctx context.Context) ([]ManagerQuality, map[int64
 }
 
 func (s *Store) reportFlags(ctx context.Context, lines []ManagerQuality, index map[int64]int) error {
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT COALESCE(c.owner_id, 0), f.kind, count(*)
 		FROM contact_flags f JOIN contacts c ON c.id = f.contact_id
 		WHERE f.resolved_at IS NULL AND c.deleted_at IS NULL
@@ -123,7 +123,7 @@ func (s *Store) reportFlags(ctx context.Context, lines []ManagerQuality, index m
 
 func (s *Store) reportCampaign(ctx context.Context, campaignID int64, lines []ManagerQuality,
 	index map[int64]int) error {
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT COALESCE(owner_id, 0), channel, count(*),
 			count(*) FILTER (WHERE status = 'skipped'),
 			count(*) FILTER (WHERE sent_at IS NOT NULL),

@@ -23,9 +23,27 @@ import (
 // ErrNotFound is returned when a row asked for by its key does not exist.
 var ErrNotFound = errors.New("store: not found")
 
-// Store wraps a pgx connection pool.
+// Store wraps a pgx connection pool, or a transaction inside InTx.
 type Store struct {
 	pool *pgxpool.Pool
+	db   dbtx // the pool, or the transaction of InTx
+}
+
+// dbtx is what a pool and a transaction have in common.
+type dbtx interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// InTx runs fn with a store whose statements all run in one transaction,
+// committed when fn returns nil and rolled back otherwise. Transactions fn
+// starts itself become savepoints.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		return fn(&Store{pool: s.pool, db: tx})
+	})
 }
 
 // Open connects to Postgres and checks the connection.
@@ -38,10 +56,10 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database %s: %w", redact(databaseURL), err)
 	}
-	return &Store{pool: pool}, nil
+	return &Store{pool: pool, db: pool}, nil
 }
 
-// Close closes the pool.
+// Close closes the pool. A store of InTx must not be closed.
 func (s *Store) Close() { s.pool.Close() }
 
 // Pool returns the underlying pool, for tests and health checks.
@@ -147,7 +165,7 @@ func redact(raw string) string {
 
 // inTx runs fn in a transaction and commits it when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
+	tx, err := s.db.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
