@@ -118,7 +118,9 @@ func migrateDB(ctx context.Context, db *sql.DB, direction string, report func(st
 	if err != nil {
 		return fmt.Errorf("open embedded migrations: %w", err)
 	}
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations)
+	// Out-of-order migrations are allowed: branches add numbered files in parallel.
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations,
+		goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
