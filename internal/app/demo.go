@@ -326,8 +326,10 @@ func (d *demoRun) finish(ctx context.Context, st *store.Store, sink *devsink.Sin
 		return err
 	}
 	d.res.Report.Campaign = &k
-	d.res.Report.Lines, err = st.ReportManagers(ctx, id)
-	return err
+	if d.res.Report.Lines, err = st.ReportManagers(ctx, id); err != nil {
+		return err
+	}
+	return st.SnapshotSave(ctx, d.res.Report.Snapshots())
 }
 
 // compareTally lists every address whose count of accepted messages differs

@@ -66,7 +66,10 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 	if errors.Is(err, errDryRun) {
 		return sum, nil
 	}
-	return sum, err
+	if err != nil {
+		return sum, err
+	}
+	return sum, Snapshot(ctx, st)
 }
 
 func importFile(ctx context.Context, st *store.Store, path string, opts ImportOptions) (ImportSummary, error) {

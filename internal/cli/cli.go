@@ -47,6 +47,7 @@ type commands struct {
 	Report   reportCmd   `cmd:"" help:"Print reports."`
 	Demo     demoCmd     `cmd:"" help:"Run the whole loop on generated data and print the report."`
 	Config   configCmd   `cmd:"" help:"Print the configuration, secrets redacted."`
+	Bounces bouncesCmd `cmd:"" help:"Classify bounce messages."`
 }
 
 // Run runs the command in args and returns the process exit code.
@@ -129,8 +130,6 @@ func (c migrateCmd) Run(g *Globals) error {
 		fmt.Fprintln(g.env.Stdout, line)
 	})
 }
-
-func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // isTerminal reports whether w is a terminal, where progress may redraw a line.
 func isTerminal(w io.Writer) bool {

@@ -8,7 +8,6 @@ import (
 	"github.com/crier-dev/crier/internal/app"
 	"github.com/crier-dev/crier/internal/devsink"
 	"github.com/crier-dev/crier/internal/report"
-	"github.com/crier-dev/crier/internal/store"
 )
 
 type workerCmd struct {
@@ -74,45 +73,63 @@ func (c devsinkCmd) Run(g *Globals) error {
 }
 
 type reportCmd struct {
-	Managers reportManagersCmd `cmd:"" help:"Per manager: contacts, valid e-mail and mobile shares, open flags, last campaign."`
+	Managers reportManagersCmd `cmd:"" help:"Per manager: quality score, completeness, valid shares, flags, fixes, last campaign."`
+	Snapshot reportSnapshotCmd `cmd:"" help:"Save today's per-manager figures for the trend (run daily)."`
+	Trend    reportTrendCmd    `cmd:"" help:"Daily quality scores per manager."`
 }
 
 type reportManagersCmd struct {
-	Format   string `default:"table" enum:"table,csv" help:"table or csv."`
+	Format   string `default:"table" enum:"table,csv,json" help:"table, csv or json."`
 	Campaign string `help:"Campaign to count (default: the last launched)."`
 }
 
 func (c reportManagersCmd) Run(g *Globals) error {
-	st, err := g.open(false)
+	st, err := g.open(true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	r, err := managersReport(g, st, c.Campaign)
+	r, err := app.ManagersReport(g.ctx, st, c.Campaign)
 	if err != nil {
 		return err
 	}
-	if c.Format == "csv" {
+	switch c.Format {
+	case "csv":
 		return r.WriteCSV(g.env.Stdout)
+	case "json":
+		return r.WriteJSON(g.env.Stdout)
 	}
 	return r.WriteTable(g.env.Stdout)
 }
 
-func managersReport(g *Globals, st *store.Store, slug string) (report.Managers, error) {
-	var r report.Managers
-	var k store.Campaign
-	var err error
-	if slug != "" {
-		k, err = st.CampaignBySlug(g.ctx, slug)
-	} else {
-		k, err = st.LastCampaign(g.ctx)
+type reportSnapshotCmd struct{}
+
+func (reportSnapshotCmd) Run(g *Globals) error {
+	st, err := g.open(true)
+	if err != nil {
+		return err
 	}
-	switch {
-	case err == nil:
-		r.Campaign = &k
-	case slug != "" || !isNotFound(err):
-		return r, err
+	defer st.Close()
+	if err := app.Snapshot(g.ctx, st); err != nil {
+		return err
 	}
-	r.Lines, err = st.ReportManagers(g.ctx, k.ID)
-	return r, err
+	_, err = fmt.Fprintln(g.env.Stdout, "Snapshot saved.")
+	return err
+}
+
+type reportTrendCmd struct {
+	Days int `default:"30" help:"How many days back."`
+}
+
+func (c reportTrendCmd) Run(g *Globals) error {
+	st, err := g.open(true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	snaps, err := st.SnapshotTrend(g.ctx, c.Days)
+	if err != nil {
+		return err
+	}
+	return report.WriteTrend(g.env.Stdout, snaps)
 }

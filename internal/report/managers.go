@@ -1,11 +1,13 @@
-// Package report prints crier's reports: per-manager data quality and the
-// results of the last campaign.
+// Package report prints crier's reports: per-manager data quality, the results
+// of the last campaign, and the quality trend.
 package report
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"text/tabwriter"
 
@@ -31,7 +33,8 @@ type Managers struct {
 // NoOwner is how the line of contacts without an owner is named.
 const NoOwner = "(no owner)"
 
-func name(m store.ManagerQuality) string {
+// Name is how a report line names its manager.
+func Name(m store.ManagerQuality) string {
 	if m.OwnerID == 0 {
 		return NoOwner
 	}
@@ -46,23 +49,59 @@ func Share(part, whole int) float64 {
 	return float64(part) / float64(whole)
 }
 
+// Score is a manager's data-quality score from 0 to 100:
+//
+//	100 × (0.4 × complete share + 0.3 × valid e-mail share + 0.3 × valid mobile share)
+//
+// rounded to one decimal. Completeness weighs most because a contact without
+// a name or any working channel cannot be used at all.
+func Score(m store.ManagerQuality) float64 {
+	s := 0.4*Share(m.Complete, m.Contacts) + 0.3*Share(m.ValidEmail, m.Contacts) +
+		0.3*Share(m.ValidMobile, m.Contacts)
+	return math.Round(1000*s) / 10
+}
+
+// Snapshots turns the report's lines into today's trend points.
+func (r Managers) Snapshots() []store.Snapshot {
+	out := make([]store.Snapshot, len(r.Lines))
+	for i, m := range r.Lines {
+		out[i] = store.Snapshot{OwnerID: m.OwnerID, Contacts: m.Contacts, Complete: m.Complete,
+			ValidEmail: m.ValidEmail, ValidMobile: m.ValidMobile, OpenFlags: total(m.OpenFlags),
+			Score: Score(m)}
+	}
+	return out
+}
+
 func percent(part, whole int) string {
 	return fmt.Sprintf("%5.1f%%", 100*Share(part, whole))
+}
+
+func hours(h float64) string {
+	switch {
+	case h < 0:
+		return "-"
+	case h < 48:
+		return fmt.Sprintf("%.0fh", h)
+	}
+	return fmt.Sprintf("%.0fd", h/24)
 }
 
 // WriteTable prints the report for a terminal: quality, open flags by kind, and
 // the last campaign per channel.
 func (r Managers) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Manager\tContacts\tValid e-mail\tValid mobile\tOpen flags\t")
+	fmt.Fprintln(tw, "Manager\tContacts\tScore\tComplete\tValid e-mail\tValid mobile\t"+
+		"Reachable\tOpen flags\tFixed 7d\tFixed 30d\tMedian fix\t")
 	for _, m := range r.Lines {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\t\n", name(m), m.Contacts,
-			percent(m.ValidEmail, m.Contacts), percent(m.ValidMobile, m.Contacts), total(m.OpenFlags))
+		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t\n", Name(m), m.Contacts,
+			Score(m), percent(m.Complete, m.Contacts), percent(m.ValidEmail, m.Contacts),
+			percent(m.ValidMobile, m.Contacts), percent(m.Reachable, m.Contacts),
+			total(m.OpenFlags), m.Fixed7, m.Fixed30, hours(m.MedianFixHours))
 	}
-	fmt.Fprintln(tw, "\t\t\t\t\t")
+	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t\t\t")
 	fmt.Fprint(tw, "Open flags by kind")
 	for _, m := range r.Lines {
-		fmt.Fprintf(tw, "\t%s", name(m))
+		fmt.Fprintf(tw, "\t%s", Name(m))
 	}
 	fmt.Fprintln(tw, "\t")
 	for _, kind := range FlagKinds {
@@ -88,7 +127,7 @@ func (r Managers) writeCampaignTable(w io.Writer) error {
 	fmt.Fprintln(tw, "Manager\tE-mail sent\tbounced\tskipped\tSMS sent\tdelivered\tbounced\tskipped\t")
 	for _, m := range r.Lines {
 		e, s := m.Channels["email"], m.Channels["sms"]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name(m),
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", Name(m),
 			e.Sent, e.Bounced, e.Skipped, s.Sent, s.Delivered, s.Bounced, s.Skipped)
 	}
 	if err := tw.Flush(); err != nil {
@@ -107,8 +146,10 @@ func total(m map[string]int) int {
 
 // CSVHeader is the header line of the CSV report.
 func CSVHeader() []string {
-	h := []string{"manager", "manager_email", "contacts", "valid_email_count", "valid_email_share",
-		"valid_mobile_count", "valid_mobile_share"}
+	h := []string{"manager", "manager_email", "contacts", "score", "complete_count",
+		"complete_share", "valid_email_count", "valid_email_share", "valid_mobile_count",
+		"valid_mobile_share", "reachable_count", "reachable_share", "duplicates", "conflicts",
+		"fixed_7d", "fixed_30d", "median_fix_hours"}
 	for _, kind := range FlagKinds {
 		h = append(h, "open_"+string(kind))
 	}
@@ -127,22 +168,96 @@ func (r Managers) WriteCSV(w io.Writer) error {
 	if r.Campaign != nil {
 		slug = r.Campaign.Slug
 	}
-	itoa := strconv.Itoa
 	for _, m := range r.Lines {
-		rec := []string{name(m), m.Email, itoa(m.Contacts),
-			itoa(m.ValidEmail), fmt.Sprintf("%.4f", Share(m.ValidEmail, m.Contacts)),
-			itoa(m.ValidMobile), fmt.Sprintf("%.4f", Share(m.ValidMobile, m.Contacts))}
-		for _, kind := range FlagKinds {
-			rec = append(rec, itoa(m.OpenFlags[string(kind)]))
-		}
-		e, s := m.Channels["email"], m.Channels["sms"]
-		rec = append(rec, slug, itoa(e.Planned), itoa(e.Skipped), itoa(e.Sent), itoa(e.Bounced),
-			itoa(e.Failed), itoa(s.Planned), itoa(s.Skipped), itoa(s.Sent), itoa(s.Delivered),
-			itoa(s.Bounced), itoa(s.Failed))
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(csvRecord(m, slug)); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func csvRecord(m store.ManagerQuality, slug string) []string {
+	itoa := strconv.Itoa
+	share := func(n int) string { return fmt.Sprintf("%.4f", Share(n, m.Contacts)) }
+	median := ""
+	if m.MedianFixHours >= 0 {
+		median = fmt.Sprintf("%.1f", m.MedianFixHours)
+	}
+	rec := []string{Name(m), m.Email, itoa(m.Contacts), fmt.Sprintf("%.1f", Score(m)),
+		itoa(m.Complete), share(m.Complete), itoa(m.ValidEmail), share(m.ValidEmail),
+		itoa(m.ValidMobile), share(m.ValidMobile), itoa(m.Reachable), share(m.Reachable),
+		itoa(m.Duplicates), itoa(m.Conflicts), itoa(m.Fixed7), itoa(m.Fixed30), median}
+	for _, kind := range FlagKinds {
+		rec = append(rec, itoa(m.OpenFlags[string(kind)]))
+	}
+	e, s := m.Channels["email"], m.Channels["sms"]
+	return append(rec, slug, itoa(e.Planned), itoa(e.Skipped), itoa(e.Sent), itoa(e.Bounced),
+		itoa(e.Failed), itoa(s.Planned), itoa(s.Skipped), itoa(s.Sent), itoa(s.Delivered),
+		itoa(s.Bounced), itoa(s.Failed))
+}
+
+// jsonLine is one manager in the JSON report.
+type jsonLine struct {
+	Manager        string                `json:"manager"`
+	ManagerEmail   string                `json:"manager_email"`
+	Contacts       int                   `json:"contacts"`
+	Score          float64               `json:"score"`
+	Complete       int                   `json:"complete_count"`
+	ValidEmail     int                   `json:"valid_email_count"`
+	ValidMobile    int                   `json:"valid_mobile_count"`
+	Reachable      int                   `json:"reachable_count"`
+	Fixed7         int                   `json:"fixed_7d"`
+	Fixed30        int                   `json:"fixed_30d"`
+	MedianFixHours *float64              `json:"median_fix_hours"`
+	OpenFlags      map[string]int        `json:"open_flags"`
+	Campaign       map[string]jsonCounts `json:"campaign"`
+}
+
+type jsonCounts struct {
+	Planned   int `json:"planned"`
+	Skipped   int `json:"skipped"`
+	Sent      int `json:"sent"`
+	Delivered int `json:"delivered"`
+	Bounced   int `json:"bounced"`
+	Failed    int `json:"failed"`
+	Unknown   int `json:"unknown"`
+	Waiting   int `json:"waiting"`
+}
+
+type jsonCampaign struct {
+	ID     int64  `json:"id"`
+	Slug   string `json:"slug"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+}
+
+// WriteJSON writes the report as one JSON document.
+func (r Managers) WriteJSON(w io.Writer) error {
+	doc := struct {
+		Campaign *jsonCampaign `json:"campaign"`
+		Managers []jsonLine    `json:"managers"`
+	}{Managers: make([]jsonLine, len(r.Lines))}
+	if k := r.Campaign; k != nil {
+		doc.Campaign = &jsonCampaign{ID: k.ID, Slug: k.Slug, Name: k.Name, Status: k.Status}
+	}
+	for i, m := range r.Lines {
+		line := jsonLine{Manager: Name(m), ManagerEmail: m.Email, Contacts: m.Contacts,
+			Score: Score(m), Complete: m.Complete, ValidEmail: m.ValidEmail,
+			ValidMobile: m.ValidMobile, Reachable: m.Reachable, Fixed7: m.Fixed7,
+			Fixed30: m.Fixed30, OpenFlags: m.OpenFlags, Campaign: map[string]jsonCounts{}}
+		for ch, c := range m.Channels {
+			line.Campaign[ch] = jsonCounts(c)
+		}
+		if m.MedianFixHours >= 0 {
+			line.MedianFixHours = &m.MedianFixHours
+		}
+		doc.Managers[i] = line
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
 }

@@ -17,7 +17,21 @@ type ManagerQuality struct {
 	Contacts    int
 	ValidEmail  int            // contacts with a valid e-mail (not missing, invalid, typo or bounced)
 	ValidMobile int            // contacts with a number that can receive SMS and did not fail
-	OpenFlags   map[string]int // open flags by kind
+	// Complete counts contacts with the minimum data set: first name, last
+	// name, and at least one valid channel (a valid e-mail or an SMS-capable
+	// mobile).
+	Complete int
+	// Reachable counts contacts the last campaign reached on some channel: an
+	// e-mail the server accepted and did not bounce, or a delivered SMS.
+	Reachable  int
+	Duplicates int            // open duplicate flags
+	Conflicts  int            // open owner_conflict flags
+	OpenFlags  map[string]int // open flags by kind
+	Fixed7     int            // flags resolved in the last 7 days
+	Fixed30    int            // flags resolved in the last 30 days
+	// MedianFixHours is the median time from flag to fix, over the flags fixed
+	// in the last 30 days; -1 when none was fixed.
+	MedianFixHours float64
 	// Channels counts the messages of the last campaign by channel.
 	Channels map[string]ChannelCounts
 }
@@ -58,10 +72,20 @@ func (s *Store) ReportManagers(ctx context.Context, campaignID int64) ([]Manager
 	if err := s.reportFlags(ctx, lines, index); err != nil {
 		return nil, err
 	}
+	if err := s.reportFixes(ctx, lines, index); err != nil {
+		return nil, err
+	}
 	if campaignID != 0 {
 		if err := s.reportCampaign(ctx, campaignID, lines, index); err != nil {
 			return nil, err
 		}
+		if err := s.reportReachable(ctx, campaignID, lines, index); err != nil {
+			return nil, err
+		}
+	}
+	for i := range lines {
+		lines[i].Duplicates = lines[i].OpenFlags["duplicate"]
+		lines[i].Conflicts = lines[i].OpenFlags["owner_conflict"]
 	}
 	return lines, nil
 }
@@ -72,7 +96,10 @@ func (s *Store) reportContacts(ctx context.Context) ([]ManagerQuality, map[int64
 			count(c.id),
 			count(c.id) FILTER (WHERE c.email_status = 'valid'),
 			count(c.id) FILTER (WHERE c.phone_status = 'valid'
-				AND c.phone_type IN ('mobile', 'fixed_line_or_mobile'))
+				AND c.phone_type IN ('mobile', 'fixed_line_or_mobile')),
+			count(c.id) FILTER (WHERE c.first_name <> '' AND c.last_name <> ''
+				AND (c.email_status = 'valid' OR (c.phone_status = 'valid'
+					AND c.phone_type IN ('mobile', 'fixed_line_or_mobile'))))
 		FROM (SELECT id, name, email FROM users WHERE role = 'manager'
 			UNION ALL SELECT NULL, NULL, NULL) u
 		LEFT JOIN contacts c ON c.owner_id IS NOT DISTINCT FROM u.id AND c.deleted_at IS NULL
@@ -86,8 +113,10 @@ func (s *Store) reportContacts(ctx context.Context) ([]ManagerQuality, map[int64
 	var lines []ManagerQuality
 	index := map[int64]int{}
 	for rows.Next() {
-		m := ManagerQuality{OpenFlags: map[string]int{}, Channels: map[string]ChannelCounts{}}
-		err := rows.Scan(&m.OwnerID, &m.Name, &m.Email, &m.Contacts, &m.ValidEmail, &m.ValidMobile)
+		m := ManagerQuality{OpenFlags: map[string]int{}, Channels: map[string]ChannelCounts{},
+			MedianFixHours: -1}
+		err := rows.Scan(&m.OwnerID, &m.Name, &m.Email, &m.Contacts, &m.ValidEmail,
+			&m.ValidMobile, &m.Complete)
 		if err != nil {
 			return nil, nil, fmt.Errorf("report contacts: %w", err)
 		}
@@ -147,6 +176,58 @@ func (s *Store) reportCampaign(ctx context.Context, campaignID int64, lines []Ma
 		}
 		if i, ok := index[owner]; ok {
 			lines[i].Channels[channel] = c
+		}
+	}
+	return rows.Err()
+}
+
+func (s *Store) reportFixes(ctx context.Context, lines []ManagerQuality, index map[int64]int) error {
+	rows, err := s.db.Query(ctx, `
+		SELECT COALESCE(c.owner_id, 0),
+			count(*) FILTER (WHERE f.resolved_at > now() - interval '7 days'),
+			count(*),
+			percentile_cont(0.5) WITHIN GROUP (ORDER BY
+				extract(epoch FROM f.resolved_at - f.opened_at) / 3600)
+		FROM contact_flags f JOIN contacts c ON c.id = f.contact_id
+		WHERE f.resolved_at > now() - interval '30 days'
+		GROUP BY 1`)
+	if err != nil {
+		return fmt.Errorf("report fixes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var owner int64
+		var f7, f30 int
+		var median float64
+		if err := rows.Scan(&owner, &f7, &f30, &median); err != nil {
+			return fmt.Errorf("report fixes: %w", err)
+		}
+		if i, ok := index[owner]; ok {
+			lines[i].Fixed7, lines[i].Fixed30, lines[i].MedianFixHours = f7, f30, median
+		}
+	}
+	return rows.Err()
+}
+
+func (s *Store) reportReachable(ctx context.Context, campaignID int64, lines []ManagerQuality,
+	index map[int64]int) error {
+	rows, err := s.db.Query(ctx, `
+		SELECT COALESCE(owner_id, 0), count(DISTINCT contact_id)
+		FROM messages WHERE campaign_id = $1 AND (status = 'delivered'
+			OR (channel = 'email' AND status = 'sent'))
+		GROUP BY 1`, campaignID)
+	if err != nil {
+		return fmt.Errorf("report reachable: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var owner int64
+		var n int
+		if err := rows.Scan(&owner, &n); err != nil {
+			return fmt.Errorf("report reachable: %w", err)
+		}
+		if i, ok := index[owner]; ok {
+			lines[i].Reachable = n
 		}
 	}
 	return rows.Err()
