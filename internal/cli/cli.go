@@ -47,7 +47,7 @@ type commands struct {
 	Report   reportCmd   `cmd:"" help:"Print reports."`
 	Demo     demoCmd     `cmd:"" help:"Run the whole loop on generated data and print the report."`
 	Config   configCmd   `cmd:"" help:"Print the configuration, secrets redacted."`
-	Bounces bouncesCmd `cmd:"" help:"Classify bounce messages."`
+	Bounces  bouncesCmd  `cmd:"" help:"Classify bounce messages."`
 }
 
 // Run runs the command in args and returns the process exit code.

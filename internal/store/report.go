@@ -15,8 +15,8 @@ type ManagerQuality struct {
 	Name        string
 	Email       string
 	Contacts    int
-	ValidEmail  int            // contacts with a valid e-mail (not missing, invalid, typo or bounced)
-	ValidMobile int            // contacts with a number that can receive SMS and did not fail
+	ValidEmail  int // contacts with a valid e-mail (not missing, invalid, typo or bounced)
+	ValidMobile int // contacts with a number that can receive SMS and did not fail
 	// Complete counts contacts with the minimum data set: first name, last
 	// name, and at least one valid channel (a valid e-mail or an SMS-capable
 	// mobile).
