@@ -1,0 +1,480 @@
+package queue_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crier-dev/crier/internal/contact"
+	"github.com/crier-dev/crier/internal/queue"
+	"github.com/crier-dev/crier/internal/store"
+	"github.com/crier-dev/crier/internal/testenv"
+)
+
+var discard = slog.New(slog.DiscardHandler)
+
+func TestTaskID(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "message:42", queue.TaskID(42))
+	require.Equal(t, queue.TaskID(42), queue.TaskID(42), "stable across calls")
+	require.NotEqual(t, queue.TaskID(42), queue.TaskID(420))
+	require.NotEqual(t, queue.TaskID(1), queue.TaskID(11))
+}
+
+func TestNamesPerChannel(t *testing.T) {
+	t.Parallel()
+	n := queue.Names{Prefix: "crier:"}
+	require.Equal(t, "crier:email", n.For("email"))
+	require.Equal(t, "crier:sms", n.For("sms"))
+}
+
+// redisQueue is a test's own queue namespace on the real Redis.
+type redisQueue struct {
+	names     queue.Names
+	opt       asynq.RedisConnOpt
+	client    *asynq.Client
+	inspector *asynq.Inspector
+}
+
+func newRedisQueue(t *testing.T) *redisQueue {
+	t.Helper()
+	url, prefix := testenv.Redis(t)
+	opt, err := asynq.ParseRedisURI(url)
+	require.NoError(t, err)
+	q := &redisQueue{names: queue.Names{Prefix: prefix}, opt: opt,
+		client: asynq.NewClient(opt), inspector: asynq.NewInspector(opt)}
+	t.Cleanup(func() {
+		q.client.Close()
+		q.inspector.Close()
+	})
+	return q
+}
+
+// pending returns the IDs of the pending tasks of a channel's queue, sorted.
+func (q *redisQueue) pending(t *testing.T, channel string) []string {
+	t.Helper()
+	tasks, err := q.inspector.ListPendingTasks(q.names.For(channel), asynq.PageSize(1000))
+	if errors.Is(err, asynq.ErrQueueNotFound) {
+		return nil
+	}
+	require.NoError(t, err)
+	ids := make([]string, len(tasks))
+	for i, task := range tasks {
+		ids[i] = task.ID
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func taskIDs(ids ...int64) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = queue.TaskID(id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unreachable returns a queue client whose Redis refuses connections at once.
+func unreachable(t *testing.T) *asynq.Client {
+	t.Helper()
+	client := asynq.NewClientFromRedisClient(redis.NewClient(&redis.Options{
+		Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: time.Second}))
+	t.Cleanup(func() { client.Close() })
+	return client
+}
+
+func TestEnqueuer(t *testing.T) {
+	t.Parallel()
+
+	t.Run("OneTaskPerMessageOnItsChannelQueue", func(t *testing.T) {
+		t.Parallel()
+		q := newRedisQueue(t)
+		enq := queue.NewEnqueuer(q.client, q.names)
+		err := enq.Enqueue(t.Context(), []store.DueMessage{
+			{ID: 1, Channel: "email"}, {ID: 2, Channel: "sms"}, {ID: 3, Channel: "email"}})
+		require.NoError(t, err)
+		require.Equal(t, taskIDs(1, 3), q.pending(t, "email"))
+		require.Equal(t, taskIDs(2), q.pending(t, "sms"))
+
+		info, err := q.inspector.GetTaskInfo(q.names.For("sms"), queue.TaskID(2))
+		require.NoError(t, err)
+		require.Equal(t, queue.TypeSend, info.Type)
+		require.JSONEq(t, `{"message_id": 2}`, string(info.Payload))
+		require.Equal(t, queue.MaxRetry, info.MaxRetry)
+		require.Equal(t, 2*time.Minute, info.Timeout)
+	})
+
+	t.Run("RepeatedEnqueueAddsNothingAndIsFine", func(t *testing.T) {
+		t.Parallel()
+		q := newRedisQueue(t)
+		enq := queue.NewEnqueuer(q.client, q.names)
+		due := []store.DueMessage{{ID: 7, Channel: "email"}, {ID: 8, Channel: "sms"}}
+		require.NoError(t, enq.Enqueue(t.Context(), due))
+		require.NoError(t, enq.Enqueue(t.Context(), due))
+		require.NoError(t, enq.Enqueue(t.Context(), append(due, store.DueMessage{ID: 9,
+			Channel: "email"})))
+		require.Equal(t, taskIDs(7, 9), q.pending(t, "email"))
+		require.Equal(t, taskIDs(8), q.pending(t, "sms"))
+	})
+
+	t.Run("UnreachableRedisIsAnError", func(t *testing.T) {
+		t.Parallel()
+		enq := queue.NewEnqueuer(unreachable(t), queue.Names{Prefix: "unused:"})
+		err := enq.Enqueue(t.Context(), []store.DueMessage{{ID: 5, Channel: "email"}})
+		require.ErrorContains(t, err, "enqueue message 5")
+	})
+}
+
+// attempt is one call of a fake sender.
+type attempt struct {
+	ID   int64
+	Last bool
+}
+
+// fakeSender records its calls and fails the first failures of them.
+type fakeSender struct {
+	failures int
+	calls    chan attempt
+
+	mu sync.Mutex
+	n  int
+}
+
+func newFakeSender(failures int) *fakeSender {
+	return &fakeSender{failures: failures, calls: make(chan attempt, 100)}
+}
+
+func (s *fakeSender) Send(_ context.Context, id int64, last bool) error {
+	s.mu.Lock()
+	s.n++
+	n := s.n
+	s.mu.Unlock()
+	s.calls <- attempt{ID: id, Last: last}
+	if n <= s.failures {
+		return fmt.Errorf("attempt %d: try later", n)
+	}
+	return nil
+}
+
+// next waits for the sender's next call.
+func (s *fakeSender) next(t *testing.T) attempt {
+	t.Helper()
+	select {
+	case a := <-s.calls:
+		return a
+	case <-time.After(10 * time.Second):
+		t.Fatal("the sender was not called in time")
+		return attempt{}
+	}
+}
+
+func TestHandlerRefusesBadPayloads(t *testing.T) {
+	t.Parallel()
+	for name, payload := range map[string]string{
+		"NotJSON":       "message 42",
+		"NoMessageID":   `{}`,
+		"ZeroMessageID": `{"message_id": 0}`,
+		"StringID":      `{"message_id": "42"}`,
+		"EmptyPayload":  ``,
+		"FractionalID":  `{"message_id": 4.2}`,
+		"JSONArray":     `[42]`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sender := newFakeSender(0)
+			err := queue.NewHandler(sender).ProcessTask(t.Context(),
+				asynq.NewTask(queue.TypeSend, []byte(payload)))
+			require.ErrorIs(t, err, asynq.SkipRetry, "a bad payload is never retried")
+			require.Empty(t, sender.calls)
+		})
+	}
+
+	t.Run("UnknownTaskType", func(t *testing.T) {
+		t.Parallel()
+		sender := newFakeSender(0)
+		err := queue.NewHandler(sender).ProcessTask(t.Context(),
+			asynq.NewTask("message:other", []byte(`{"message_id": 1}`)))
+		require.Error(t, err)
+		require.Empty(t, sender.calls)
+	})
+}
+
+// startServer runs handler on q's queues with immediate retries.
+func startServer(t *testing.T, q *redisQueue, handler asynq.Handler) {
+	t.Helper()
+	srv := asynq.NewServer(q.opt, asynq.Config{
+		Concurrency: 1,
+		Queues:      map[string]int{q.names.For("email"): 1, q.names.For("sms"): 1},
+		RetryDelayFunc: func(int, error, *asynq.Task) time.Duration {
+			return 0
+		},
+		TaskCheckInterval:        10 * time.Millisecond,
+		DelayedTaskCheckInterval: 10 * time.Millisecond,
+		Logger:                   quiet{},
+		LogLevel:                 asynq.FatalLevel,
+	})
+	require.NoError(t, srv.Start(handler))
+	t.Cleanup(srv.Shutdown)
+}
+
+type quiet struct{}
+
+func (quiet) Debug(...any) {}
+func (quiet) Info(...any)  {}
+func (quiet) Warn(...any)  {}
+func (quiet) Error(...any) {}
+func (quiet) Fatal(...any) {}
+
+func TestHandlerPassesLastAttempt(t *testing.T) {
+	t.Parallel()
+
+	t.Run("OnlyTheFinalRetryIsLast", func(t *testing.T) {
+		t.Parallel()
+		q := newRedisQueue(t)
+		sender := newFakeSender(2)
+		startServer(t, q, queue.NewHandler(sender))
+		_, err := q.client.EnqueueContext(t.Context(), asynq.NewTask(queue.TypeSend,
+			[]byte(`{"message_id": 77}`), asynq.Queue(q.names.For("email")), asynq.MaxRetry(2)))
+		require.NoError(t, err)
+		require.Equal(t, attempt{ID: 77, Last: false}, sender.next(t))
+		require.Equal(t, attempt{ID: 77, Last: false}, sender.next(t))
+		require.Equal(t, attempt{ID: 77, Last: true}, sender.next(t))
+	})
+
+	t.Run("NoRetriesMeansTheFirstAttemptIsLast", func(t *testing.T) {
+		t.Parallel()
+		q := newRedisQueue(t)
+		sender := newFakeSender(0)
+		startServer(t, q, queue.NewHandler(sender))
+		_, err := q.client.EnqueueContext(t.Context(), asynq.NewTask(queue.TypeSend,
+			[]byte(`{"message_id": 78}`), asynq.Queue(q.names.For("sms")), asynq.MaxRetry(0)))
+		require.NoError(t, err)
+		require.Equal(t, attempt{ID: 78, Last: true}, sender.next(t))
+	})
+
+	t.Run("EnqueuedMessageIsSentOnceAndNotLast", func(t *testing.T) {
+		t.Parallel()
+		q := newRedisQueue(t)
+		sender := newFakeSender(0)
+		require.NoError(t, queue.NewEnqueuer(q.client, q.names).Enqueue(t.Context(),
+			[]store.DueMessage{{ID: 79, Channel: "email"}, {ID: 80, Channel: "sms"}}))
+		startServer(t, q, queue.NewHandler(sender))
+		got := []attempt{sender.next(t), sender.next(t)}
+		sort.Slice(got, func(i, j int) bool { return got[i].ID < got[j].ID })
+		require.Equal(t, []attempt{{ID: 79}, {ID: 80}}, got)
+	})
+}
+
+func TestNewServerWorksBothChannelQueues(t *testing.T) {
+	t.Parallel()
+	q := newRedisQueue(t)
+	require.NoError(t, queue.NewEnqueuer(q.client, q.names).Enqueue(t.Context(),
+		[]store.DueMessage{{ID: 11, Channel: "email"}, {ID: 12, Channel: "sms"}}))
+	sender := newFakeSender(0)
+	srv := queue.NewServer(q.opt, queue.ServerConfig{Names: q.names, Concurrency: 2,
+		Logger: discard})
+	require.NoError(t, srv.Start(queue.NewHandler(sender)))
+	t.Cleanup(srv.Shutdown)
+	got := []attempt{sender.next(t), sender.next(t)}
+	sort.Slice(got, func(i, j int) bool { return got[i].ID < got[j].ID })
+	require.Equal(t, []attempt{{ID: 11}, {ID: 12}}, got)
+}
+
+// ledger is a fresh database with one manager and a launched campaign.
+type ledger struct {
+	st       *store.Store
+	importID int64
+	manager  int64
+	n        int
+}
+
+func newLedger(t *testing.T) *ledger {
+	t.Helper()
+	st, _ := testenv.Store(t)
+	ctx := t.Context()
+	importID, err := st.ImportBegin(ctx, store.ImportBeginParams{FileName: "q.csv",
+		Layout: "generic", Encoding: "utf-8"})
+	require.NoError(t, err)
+	manager, err := st.ManagerEnsure(ctx, "Zeynep Kılıç", contact.FoldTR("Zeynep Kılıç"),
+		"zeynep@satis.example.com")
+	require.NoError(t, err)
+	return &ledger{st: st, importID: importID, manager: manager}
+}
+
+// addContacts stores n contacts with a valid e-mail and mobile number each.
+func (l *ledger) addContacts(t *testing.T, n int) {
+	t.Helper()
+	for range n {
+		l.n++
+		c := contact.Normalize(contact.Input{FirstName: "Kişi", LastName: "Test",
+			Email:  fmt.Sprintf("kisi%d@example.com", l.n),
+			Phones: []contact.PhoneCell{{Column: "Mobile", Raw: fmt.Sprintf("0532 100 %04d", l.n)}},
+			Owner:  "Zeynep Kılıç"}, contact.Options{})
+		_, _, err := l.st.ContactUpsert(t.Context(), store.ContactUpsertParams{
+			ImportID: l.importID, OwnerID: l.manager, Contact: c})
+		require.NoError(t, err)
+	}
+}
+
+// plan launches slug and plans both channels; it returns the campaign.
+func (l *ledger) plan(t *testing.T, slug string) store.Campaign {
+	t.Helper()
+	k, err := l.st.CampaignLaunch(t.Context(), slug, "Test "+slug, map[string]string{})
+	require.NoError(t, err)
+	for _, ch := range []string{"email", "sms"} {
+		_, err := l.st.MessagesPlan(t.Context(), k.ID, ch, store.Audience{})
+		require.NoError(t, err)
+	}
+	return k
+}
+
+// messages returns the campaign's message IDs by channel and status.
+func (l *ledger) messages(t *testing.T, campaignID int64) map[string][]int64 {
+	t.Helper()
+	rows, err := l.st.Pool().Query(t.Context(), `SELECT channel || ' ' || status, id
+		FROM messages WHERE campaign_id = $1 ORDER BY id`, campaignID)
+	require.NoError(t, err)
+	defer rows.Close()
+	out := map[string][]int64{}
+	for rows.Next() {
+		var key string
+		var id int64
+		require.NoError(t, rows.Scan(&key, &id))
+		out[key] = append(out[key], id)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+func TestRelayOnce(t *testing.T) {
+	t.Parallel()
+
+	t.Run("MovesPendingMessagesIntoTheQueueOnce", func(t *testing.T) {
+		t.Parallel()
+		l, q := newLedger(t), newRedisQueue(t)
+		l.addContacts(t, 3)
+		k := l.plan(t, "relay")
+		before := l.messages(t, k.ID)
+		require.Len(t, before["email pending"], 3)
+		require.Len(t, before["sms pending"], 3)
+
+		relay := queue.NewRelay(l.st, queue.NewEnqueuer(q.client, q.names), discard)
+		n, err := relay.Once(t.Context())
+		require.NoError(t, err)
+		require.Equal(t, 6, n)
+		after := l.messages(t, k.ID)
+		require.Equal(t, map[string][]int64{"email queued": before["email pending"],
+			"sms queued": before["sms pending"]}, after)
+		require.Equal(t, taskIDs(before["email pending"]...), q.pending(t, "email"))
+		require.Equal(t, taskIDs(before["sms pending"]...), q.pending(t, "sms"))
+
+		n, err = relay.Once(t.Context())
+		require.NoError(t, err)
+		require.Zero(t, n, "queued messages are not relayed again")
+		require.Len(t, q.pending(t, "email"), 3)
+		require.Len(t, q.pending(t, "sms"), 3)
+	})
+
+	t.Run("RelaysInSeveralRounds", func(t *testing.T) {
+		t.Parallel()
+		l, q := newLedger(t), newRedisQueue(t)
+		l.addContacts(t, 3)
+		k := l.plan(t, "rounds")
+		relay := queue.NewRelay(l.st, queue.NewEnqueuer(q.client, q.names), discard)
+		queue.SetBatch(relay, 2)
+		n, err := relay.Once(t.Context())
+		require.NoError(t, err)
+		require.Equal(t, 6, n)
+		msgs := l.messages(t, k.ID)
+		require.Len(t, msgs["email queued"], 3)
+		require.Len(t, msgs["sms queued"], 3)
+		require.Len(t, q.pending(t, "email"), 3)
+		require.Len(t, q.pending(t, "sms"), 3)
+	})
+
+	t.Run("LeavesPausedCampaignsAlone", func(t *testing.T) {
+		t.Parallel()
+		l, q := newLedger(t), newRedisQueue(t)
+		l.addContacts(t, 2)
+		k := l.plan(t, "paused")
+		require.NoError(t, l.st.CampaignSetStatus(t.Context(), k.ID, "paused"))
+		relay := queue.NewRelay(l.st, queue.NewEnqueuer(q.client, q.names), discard)
+		n, err := relay.Once(t.Context())
+		require.NoError(t, err)
+		require.Zero(t, n)
+		require.Len(t, l.messages(t, k.ID)["email pending"], 2)
+		require.Empty(t, q.pending(t, "email"))
+
+		require.NoError(t, l.st.CampaignSetStatus(t.Context(), k.ID, "running"))
+		n, err = relay.Once(t.Context())
+		require.NoError(t, err)
+		require.Equal(t, 4, n)
+	})
+
+	t.Run("MessageAlreadyInTheQueueIsNotDoubled", func(t *testing.T) {
+		t.Parallel()
+		l, q := newLedger(t), newRedisQueue(t)
+		l.addContacts(t, 2)
+		k := l.plan(t, "crashed")
+		emails := l.messages(t, k.ID)["email pending"]
+		// A relay enqueued the first e-mail and died before marking it queued.
+		enq := queue.NewEnqueuer(q.client, q.names)
+		require.NoError(t, enq.Enqueue(t.Context(), []store.DueMessage{{ID: emails[0],
+			Channel: "email"}}))
+		n, err := queue.NewRelay(l.st, enq, discard).Once(t.Context())
+		require.NoError(t, err)
+		require.Equal(t, 4, n)
+		require.Equal(t, taskIDs(emails...), q.pending(t, "email"))
+		require.Len(t, l.messages(t, k.ID)["email queued"], 2)
+	})
+
+	t.Run("UnreachableQueueLeavesMessagesPending", func(t *testing.T) {
+		t.Parallel()
+		l := newLedger(t)
+		l.addContacts(t, 1)
+		k := l.plan(t, "no-redis")
+		relay := queue.NewRelay(l.st, queue.NewEnqueuer(unreachable(t), queue.Names{Prefix: "x:"}),
+			discard)
+		n, err := relay.Once(t.Context())
+		require.Error(t, err)
+		require.Zero(t, n)
+		msgs := l.messages(t, k.ID)
+		require.Len(t, msgs["email pending"], 1)
+		require.Len(t, msgs["sms pending"], 1)
+	})
+}
+
+// payloadOf decodes a task's payload as the handler would.
+func payloadOf(t *testing.T, b []byte) int64 {
+	t.Helper()
+	var p struct {
+		MessageID int64 `json:"message_id"`
+	}
+	require.NoError(t, json.Unmarshal(b, &p))
+	return p.MessageID
+}
+
+func TestRelayedTaskCarriesTheMessageID(t *testing.T) {
+	t.Parallel()
+	l, q := newLedger(t), newRedisQueue(t)
+	l.addContacts(t, 1)
+	k := l.plan(t, "payload")
+	_, err := queue.NewRelay(l.st, queue.NewEnqueuer(q.client, q.names), discard).
+		Once(t.Context())
+	require.NoError(t, err)
+	id := l.messages(t, k.ID)["sms queued"][0]
+	info, err := q.inspector.GetTaskInfo(q.names.For("sms"), queue.TaskID(id))
+	require.NoError(t, err)
+	require.Equal(t, id, payloadOf(t, info.Payload))
+}
