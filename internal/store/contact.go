@@ -186,6 +186,9 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		if err != nil {
 			return 0, 0, err
 		}
+		if err := recordChangeTx(ctx, tx, p.ImportID, id, "inserted"); err != nil {
+			return 0, 0, err
+		}
 		return id, Inserted, claimKeysTx(ctx, tx, id, keys)
 	}
 	if err != nil {
@@ -208,6 +211,9 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	fp := fingerprint(c, p.OwnerID)
 	if fp == old.fingerprint {
 		return old.id, Unchanged, syncFlagsTx(ctx, tx, old.id, flags, c.FlagDetail)
+	}
+	if err := recordChangeTx(ctx, tx, p.ImportID, old.id, "updated"); err != nil {
+		return 0, 0, err
 	}
 	if err := contactUpdateTx(ctx, tx, old.id, p, fp); err != nil {
 		return 0, 0, err
@@ -434,6 +440,21 @@ func claimKeysTx(ctx context.Context, tx pgx.Tx, contactID int64, keys []string)
 		SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`, keys, contactID)
 	if err != nil {
 		return fmt.Errorf("record keys of contact %d: %w", contactID, err)
+	}
+	return nil
+}
+
+// recordChangeTx notes what an import does to a contact, keeping the contact
+// as it was before an update so that the import can be reverted. Only the
+// first change of an import to a contact is kept: it holds the state before.
+func recordChangeTx(ctx context.Context, tx pgx.Tx, importID, contactID int64, action string) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO import_changes (import_id, contact_id, action, before)
+		SELECT $1, $2, $3, CASE WHEN $3 = 'updated' THEN to_jsonb(c) END
+		FROM contacts c WHERE c.id = $2
+		ON CONFLICT DO NOTHING`, importID, contactID, action)
+	if err != nil {
+		return fmt.Errorf("record change of contact %d: %w", contactID, err)
 	}
 	return nil
 }
