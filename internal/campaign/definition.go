@@ -83,7 +83,10 @@ func Load(fsys fs.FS, slug string) (*Campaign, error) {
 	if err := c.parseTemplates(fsys); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return c, c.check()
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return c, nil
 }
 
 func (d Definition) validate() error {
@@ -161,12 +164,12 @@ func (c *Campaign) check() error {
 	}
 	if c.Def.HasChannel(ChannelEmail) {
 		if _, err := c.RenderEmail(sample); err != nil {
-			return fmt.Errorf("campaign %s: %w", c.Def.Slug, err)
+			return err
 		}
 	}
 	if c.Def.HasChannel(ChannelSMS) {
 		if _, err := c.RenderSMS(sample); err != nil {
-			return fmt.Errorf("campaign %s: %w", c.Def.Slug, err)
+			return err
 		}
 	}
 	return nil

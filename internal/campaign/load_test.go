@@ -204,7 +204,9 @@ func TestLoadSubjectErrors(t *testing.T) {
 			fsys["campaigns/promo.yaml"] = &fstest.MapFile{Data: []byte("name: P\n" +
 				"channels: [email]\nemail:\n  subject: \"" + tc.subject + "\"\n" +
 				"  text: promo/email.txt\n")}
-			_, err := campaign.Load(fsys, "promo")
+			c, err := campaign.Load(fsys, "promo")
+			require.Nil(t, c, "a campaign that does not render is not returned")
+			require.ErrorContains(t, err, "campaigns/promo.yaml")
 			require.ErrorContains(t, err, "subject")
 			require.ErrorContains(t, err, tc.want)
 		})

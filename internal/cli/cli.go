@@ -69,6 +69,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "crier:", err)
+		var perr *kong.ParseError
+		if errors.As(err, &perr) && perr.Context != nil {
+			fmt.Fprintln(env.Stderr)
+			parser.Stdout = env.Stderr // usage after an error belongs with the error
+			_ = perr.Context.PrintUsage(true) // short usage of the command that failed
+		}
 		return 2
 	}
 	cmds.ctx, cmds.env = ctx, env

@@ -112,7 +112,11 @@ func (c Config) Validate() error {
 	var errs []error
 	check := func(name, raw string, schemes ...string) {
 		u, err := url.Parse(raw)
-		if err != nil || u.Host == "" || !contains(schemes, u.Scheme) {
+		switch {
+		case strings.Contains(raw, "#"):
+			errs = append(errs, fmt.Errorf("%s: contains '#'; percent-encode it (%%23), "+
+				"e.g. in a password", name))
+		case err != nil || u.Host == "" || !contains(schemes, u.Scheme):
 			errs = append(errs, fmt.Errorf("%s: want a %s URL with a host",
 				name, strings.Join(schemes, " or ")))
 		}
@@ -124,6 +128,9 @@ func (c Config) Validate() error {
 	check("TWILIO_API_URL", c.Twilio.APIURL, "http", "https")
 	if len(c.DefaultRegion) != 2 {
 		errs = append(errs, errors.New("CRIER_DEFAULT_REGION: want a two-letter region such as TR"))
+	}
+	if c.RelayInterval <= 0 {
+		errs = append(errs, errors.New("CRIER_RELAY_INTERVAL: want a positive duration such as 2s"))
 	}
 	if c.Concurrency < 1 {
 		errs = append(errs, errors.New("CRIER_WORKER_CONCURRENCY: want at least 1"))
@@ -164,15 +171,23 @@ func redacted(s string) string {
 	return "(set)"
 }
 
+// redactURL hides the password of a URL's userinfo. It works on the raw text,
+// not on a parsed URL, so that a password with an unescaped '@', '#' or '/' is
+// hidden whole: everything between "://" and the last '@' is userinfo.
 func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
 		return "(unparseable)"
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return raw
 	}
-	return u.String()
+	user, _, hasPassword := strings.Cut(rest[:at], ":")
+	if hasPassword {
+		user += ":xxxxx"
+	}
+	return scheme + "://" + user + "@" + rest[at+1:]
 }
 
 func contains(list []string, s string) bool {

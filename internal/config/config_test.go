@@ -164,6 +164,12 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 			[]string{"CRIER_RELAY_INTERVAL", `"2"`}},
 		{"IntervalGarbage", map[string]string{"CRIER_RELAY_INTERVAL": "soon"},
 			[]string{"CRIER_RELAY_INTERVAL", `"soon"`}},
+		{"IntervalZero", map[string]string{"CRIER_RELAY_INTERVAL": "0s"},
+			[]string{"CRIER_RELAY_INTERVAL", "positive"}},
+		{"IntervalNegative", map[string]string{"CRIER_RELAY_INTERVAL": "-1s"},
+			[]string{"CRIER_RELAY_INTERVAL", "positive"}},
+		{"UnescapedHashInPassword", map[string]string{"CRIER_SMTP_URL": "smtp://u:p#w@mail.example.com"},
+			[]string{"CRIER_SMTP_URL", "%23"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -246,6 +252,19 @@ func TestStringRedactsSecrets(t *testing.T) {
 		c := cfg
 		c.SecretKey, c.Twilio.AuthToken = "", ""
 		require.NotContains(t, c.String(), "(set)")
+	})
+	t.Run("UnescapedPasswordIsHiddenWhole", func(t *testing.T) {
+		t.Parallel()
+		for _, pw := range []string{"pass@word#secret", "alpha/beta@gamma", "first#second"} {
+			c := cfg
+			c.SMTPURL = "smtp://mailer:" + pw + "@smtp.example.com:587"
+			out := c.String()
+			require.Contains(t, out, "smtp://mailer:xxxxx@smtp.example.com:587")
+			for _, part := range strings.FieldsFunc(pw, func(r rune) bool { return r == '@' || r == '#' || r == '/' }) {
+				require.NotContains(t, out, ":"+part, "password part %q leaked", part)
+				require.NotContains(t, out, part+"@", "password part %q leaked", part)
+			}
+		}
 	})
 	t.Run("UnparseableURLIsNotPrinted", func(t *testing.T) {
 		t.Parallel()

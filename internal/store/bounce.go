@@ -23,7 +23,7 @@ type BounceParams struct {
 	// "phone_undeliverable"), empty for none; FlagDetail says why in plain words.
 	Flag       string
 	FlagDetail string
-	Source     string // "smtp", "twilio", "twilio_callback"
+	Source     string // where it was learnt: the channel at send time ("email", "sms") or "twilio_callback"
 }
 
 // MessageBounced records a bounce in one transaction: the message status, the
