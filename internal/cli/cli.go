@@ -72,7 +72,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		var perr *kong.ParseError
 		if errors.As(err, &perr) && perr.Context != nil {
 			fmt.Fprintln(env.Stderr)
-			parser.Stdout = env.Stderr // usage after an error belongs with the error
+			parser.Stdout = env.Stderr        // usage after an error belongs with the error
 			_ = perr.Context.PrintUsage(true) // short usage of the command that failed
 		}
 		return 2
