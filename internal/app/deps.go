@@ -9,6 +9,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/crier-dev/crier/internal/bounce"
 	"github.com/crier-dev/crier/internal/campaign"
 	"github.com/crier-dev/crier/internal/config"
 	"github.com/crier-dev/crier/internal/delivery"
@@ -57,7 +58,14 @@ func (c closers) Close() error {
 
 // Links returns the signed-link builder of the configuration.
 func Links(cfg config.Config) *campaign.Links {
-	return campaign.NewLinks(cfg.PublicURL, []byte(cfg.SecretKey))
+	return campaign.NewLinks(cfg.PublicURL, []byte(cfg.SecretKey)).
+		WithReturnPaths(VERP(cfg))
+}
+
+// VERP returns the per-message return paths of the configuration, nil when
+// no bounce domain is set.
+func VERP(cfg config.Config) *bounce.VERP {
+	return bounce.NewVERP(cfg.Feedback.BounceDomain, []byte(cfg.SecretKey))
 }
 
 // RunWorker sends messages until ctx is done: an asynq server working the

@@ -23,6 +23,12 @@ const (
 	// Blocked: refused for a reason that is not the contact's fault (spam
 	// filtering, carrier filtering, our configuration). Not flagged.
 	Blocked Class = "blocked"
+	// Complained: the customer reported our message as spam. The address is
+	// suppressed and the contact flagged.
+	Complained Class = "complaint"
+	// OptedOut: the customer asked to stop receiving messages on the channel.
+	// Consent is withdrawn; it is not a data-quality problem, so no flag.
+	OptedOut Class = "opt_out"
 )
 
 // Outcome is what a failed delivery means for the message, address and contact.
@@ -45,7 +51,7 @@ func (o Outcome) Status() string {
 }
 
 // Suppress reports whether the address must never be sent to again.
-func (o Outcome) Suppress() bool { return o.Class == Hard }
+func (o Outcome) Suppress() bool { return o.Class == Hard || o.Class == Complained }
 
 func hard(flag contact.Flag, reason, words string) Outcome {
 	return Outcome{Class: Hard, Reason: reason, Words: words, Flag: flag}
@@ -94,34 +100,39 @@ func smtpEnhanced(enhanced string) (Outcome, bool) {
 }
 
 // FromTwilio classifies a Twilio error code, from an API error or from the
-// ErrorCode of an undelivered/failed status callback.
+// ErrorCode of an undelivered/failed status callback, through twilioCodes.
 func FromTwilio(code int) Outcome {
-	switch code {
-	case 21211, 21217, 21401, 21421:
-		return hard(contact.FlagPhoneUndeliverable, "invalid_number",
-			"the phone number is not a valid number")
-	case 21614, 30006:
-		return hard(contact.FlagPhoneUndeliverable, "not_mobile",
-			"the number is a landline and cannot receive SMS")
-	case 21408, 21612:
-		return Outcome{Class: Blocked, Reason: "unroutable",
-			Words: "SMS to this country or network is not enabled for our account"}
-	case 21610:
-		return Outcome{Class: Blocked, Reason: "opted_out",
-			Words: "the customer has replied STOP to our SMS"}
-	case 30003:
-		return hard(contact.FlagPhoneUndeliverable, "unreachable",
-			"the phone was unreachable (switched off or out of service); check the number")
-	case 30005:
-		return hard(contact.FlagPhoneUndeliverable, "unknown_number",
-			"the number does not exist or is no longer in use")
-	case 30007:
-		return Outcome{Class: Blocked, Reason: "carrier_filtered",
-			Words: "the mobile operator filtered the message (not a problem of the number)"}
-	case 30008:
-		return Outcome{Class: Soft, Reason: "unknown_error",
-			Words: "the operator reported an unknown error"}
+	if o, ok := twilioCodes[code]; ok {
+		return o
 	}
 	return Outcome{Class: Blocked, Reason: "provider_error",
 		Words: "the SMS provider refused the message (Twilio error " + strconv.Itoa(code) + ")"}
+}
+
+// twilioCodes is the one table of Twilio error codes crier knows: API errors
+// (21xxx) and delivery errors of status callbacks (30xxx). Codes not listed are
+// provider errors, not the contact's fault.
+var twilioCodes = map[int]Outcome{
+	21211: hard(contact.FlagPhoneUndeliverable, "invalid_number", "the phone number is not a valid number"),
+	21217: hard(contact.FlagPhoneUndeliverable, "invalid_number", "the phone number is not a valid number"),
+	21401: hard(contact.FlagPhoneUndeliverable, "invalid_number", "the phone number is not a valid number"),
+	21421: hard(contact.FlagPhoneUndeliverable, "invalid_number", "the phone number is not a valid number"),
+	21614: hard(contact.FlagPhoneUndeliverable, "not_mobile", "the number is a landline and cannot receive SMS"),
+	21408: {Class: Blocked, Reason: "unroutable",
+		Words: "SMS to this country or network is not enabled for our account"},
+	21612: {Class: Blocked, Reason: "unroutable",
+		Words: "SMS to this country or network is not enabled for our account"},
+	21610: {Class: OptedOut, Reason: "opted_out", Words: "the customer has replied STOP to our SMS"},
+	// 30003: the handset did not answer (switched off, out of coverage) for
+	// the whole of the operator's retry period. crier treats it as the number
+	// being out of service, as the demo scenario and the report expect.
+	30003: hard(contact.FlagPhoneUndeliverable, "unreachable",
+		"the phone was unreachable (switched off or out of service); check the number"),
+	30005: hard(contact.FlagPhoneUndeliverable, "unknown_number",
+		"the number does not exist or is no longer in use"),
+	30006: hard(contact.FlagPhoneUndeliverable, "not_mobile",
+		"the number is a landline or cannot receive SMS"),
+	30007: {Class: Blocked, Reason: "carrier_filtered",
+		Words: "the mobile operator filtered the message (not a problem of the number)"},
+	30008: {Class: Soft, Reason: "unknown_error", Words: "the operator reported an unknown error"},
 }

@@ -52,7 +52,7 @@ func TestFromTwilio(t *testing.T) {
 		{30005, Hard, "bounced"},
 		{30006, Hard, "bounced"},
 		{30007, Blocked, "failed"},
-		{21610, Blocked, "failed"},
+		{21610, OptedOut, "failed"},
 		{30008, Soft, "failed"},
 		{99999, Blocked, "failed"},
 	}

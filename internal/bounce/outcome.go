@@ -30,8 +30,8 @@ var reportWords = map[string]string{
 
 // Outcome maps a Report onto crier's outcome table, the same one FromSMTP
 // uses: an address that does not exist is suppressed and flagged
-// email_bounced; a complaint suppresses and flags complaint (opt_out for an
-// unsubscribe request); a refusal aimed at our mail is Blocked, not the
+// email_bounced; a complaint suppresses and flags complaint; an unsubscribe
+// request is an opt-out (consent withdrawn, no flag); a refusal aimed at our mail is Blocked, not the
 // contact's fault; the rest is Soft. ok is false for a Report that is not a
 // bounce or complaint (auto-replies, success notices, ordinary mail).
 func (r Report) Outcome() (o Outcome, ok bool) {
@@ -61,7 +61,9 @@ func (r Report) Outcome() (o Outcome, ok bool) {
 
 func complaintOutcome(feedbackType string) Outcome {
 	if feedbackType == "opt-out" || feedbackType == "unsubscribe" {
-		return hard(contact.FlagOptOut, "opt_out", "the customer asked to stop receiving our e-mail")
+		return Outcome{Class: OptedOut, Reason: "opt_out",
+			Words: "the customer asked to stop receiving our e-mail"}
 	}
-	return hard(contact.FlagComplaint, "complaint", "the customer reported our e-mail as spam")
+	return Outcome{Class: Complained, Reason: "complaint", Flag: contact.FlagComplaint,
+		Words: "the customer reported our e-mail as spam"}
 }

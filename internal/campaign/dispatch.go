@@ -114,7 +114,7 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.MessageToSend) (delive
 		MessageID: m.ID, FromName: m.OwnerName, FromAddress: d.cfg.MailFrom,
 		ReplyToName: m.OwnerName, ReplyTo: m.OwnerEmail, To: m.Address,
 		Subject: mail.Subject, Text: mail.Text, HTML: mail.HTML,
-		Headers: d.cfg.Links.ListUnsubscribe(m.ID),
+		Headers: d.cfg.Links.ListUnsubscribe(m.ID), ReturnPath: d.cfg.Links.ReturnPath(m.ID),
 	})
 }
 

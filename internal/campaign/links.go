@@ -6,18 +6,33 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+
+	"github.com/crier-dev/crier/internal/bounce"
 )
 
 // Links builds and checks the signed links crier puts into messages.
 type Links struct {
 	publicURL string
 	key       []byte
+	verp      *bounce.VERP // nil: no per-message return paths
 }
 
 // NewLinks returns a link builder for the public base URL, signing with key.
 func NewLinks(publicURL string, key []byte) *Links {
 	return &Links{publicURL: strings.TrimRight(publicURL, "/"), key: key}
 }
+
+// WithReturnPaths makes ReturnPath build per-message return paths with v
+// (nil turns them off) and returns l.
+func (l *Links) WithReturnPaths(v *bounce.VERP) *Links {
+	l.verp = v
+	return l
+}
+
+// ReturnPath returns the envelope sender of message id: its signed VERP
+// address at the bounce domain, or "" (the sender's own address) when no
+// bounce domain is configured.
+func (l *Links) ReturnPath(messageID int64) string { return l.verp.ReturnPath(messageID) }
 
 // Unsubscribe returns the unsubscribe link of a message.
 func (l *Links) Unsubscribe(messageID int64) string {

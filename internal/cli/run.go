@@ -36,7 +36,7 @@ func (serveCmd) Run(g *Globals) error {
 	}
 	defer st.Close()
 	g.logger.InfoContext(g.ctx, "Serving", "addr", g.cfg.HTTPAddr, "public_url", g.cfg.PublicURL)
-	return app.NewWebServer(g.cfg, st, g.logger).ListenAndServe(g.ctx, g.cfg.HTTPAddr)
+	return app.RunServe(g.ctx, g.cfg, st, g.logger)
 }
 
 type devsinkCmd struct {

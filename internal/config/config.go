@@ -53,6 +53,42 @@ type Config struct {
 	// SecretKey signs unsubscribe links (CRIER_SECRET_KEY, secret). Defaults to a
 	// development key; set your own in production.
 	SecretKey string
+	// Feedback holds the bounce, webhook and metrics settings.
+	Feedback Feedback
+}
+
+// Feedback holds the settings of what comes back: bounce mail, provider
+// webhooks, and the metrics endpoint.
+type Feedback struct {
+	// BounceDomain (CRIER_BOUNCE_DOMAIN) gets the per-message return paths
+	// bounces+TOKEN@domain; its MX must point at the inbound receiver. Empty
+	// (the default) sends with CRIER_MAIL_FROM as the return path.
+	BounceDomain string
+	// InboundSMTPAddr (CRIER_INBOUND_SMTP_ADDR) is where `crier serve` takes
+	// bounce mail for BounceDomain. Defaults to 127.0.0.1:2526 when
+	// BounceDomain is set; "off" disables it.
+	InboundSMTPAddr string
+	// SoftBounceLimit and SoftBounceDays (CRIER_SOFT_BOUNCE_LIMIT,
+	// CRIER_SOFT_BOUNCE_DAYS): soft bounces in that many days flag a contact.
+	// Default 3 in 30.
+	SoftBounceLimit int
+	SoftBounceDays  int
+	// SESTopicARNs (CRIER_SES_TOPIC_ARNS, comma-separated) are the SNS topics
+	// whose notifications are accepted; empty refuses SES webhooks.
+	SESTopicARNs []string
+	// SendGridPublicKey (CRIER_SENDGRID_WEBHOOK_KEY) verifies SendGrid's
+	// signed event webhook (the base64 key SendGrid shows); empty refuses it.
+	SendGridPublicKey string
+	// PostmarkAuth (CRIER_POSTMARK_WEBHOOK_AUTH, secret) is "user:password" of
+	// the basic auth Postmark's webhook sends; empty refuses it.
+	PostmarkAuth string
+	// MailgunSigningKey (CRIER_MAILGUN_SIGNING_KEY, secret) verifies
+	// Mailgun's webhook signatures; empty refuses them.
+	MailgunSigningKey string
+	// MetricsAddr (CRIER_METRICS_ADDR) is where `crier worker` serves
+	// /metrics; "off" disables it. Default 127.0.0.1:9101. `crier serve`
+	// serves /metrics on CRIER_HTTP_ADDR.
+	MetricsAddr string
 }
 
 // Twilio holds the SMS provider settings.
@@ -101,6 +137,7 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 	}
 	cfg.PublicURL = strings.TrimRight(env.str("CRIER_PUBLIC_URL", "http://"+cfg.HTTPAddr), "/")
+	cfg.Feedback = loadFeedback(&env)
 	if err := errors.Join(env.errs...); err != nil {
 		return Config{}, err
 	}
@@ -135,6 +172,7 @@ func (c Config) Validate() error {
 	if c.Concurrency < 1 {
 		errs = append(errs, errors.New("CRIER_WORKER_CONCURRENCY: want at least 1"))
 	}
+	errs = append(errs, c.Feedback.validate()...)
 	if c.Twilio.From == "" && c.Twilio.MessagingServiceSID == "" {
 		errs = append(errs, errors.New("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: one is required"))
 	}
@@ -161,6 +199,7 @@ func (c Config) String() string {
 	line("TWILIO_FROM", c.Twilio.From)
 	line("TWILIO_MESSAGING_SERVICE_SID", c.Twilio.MessagingServiceSID)
 	line("TWILIO_API_URL", c.Twilio.APIURL)
+	c.Feedback.print(line)
 	return b.String()
 }
 

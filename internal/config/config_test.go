@@ -39,6 +39,8 @@ func TestLoadDefaults(t *testing.T) {
 			From:       "CRIER",
 			APIURL:     "http://127.0.0.1:8026",
 		},
+		Feedback: config.Feedback{SoftBounceLimit: 3, SoftBounceDays: 30,
+			MetricsAddr: "127.0.0.1:9101"},
 	}, cfg)
 }
 
@@ -83,6 +85,8 @@ func TestLoadEveryVariableOverrides(t *testing.T) {
 			MessagingServiceSID: "MG22222222222222222222222222222222",
 			APIURL:              "https://api.twilio.com",
 		},
+		Feedback: config.Feedback{SoftBounceLimit: 3, SoftBounceDays: 30,
+			MetricsAddr: "127.0.0.1:9101"},
 	}, cfg)
 }
 
@@ -238,7 +242,7 @@ func TestStringRedactsSecrets(t *testing.T) {
 		k, v, _ := strings.Cut(line, " ")
 		lines[k] = strings.TrimSpace(v)
 	}
-	require.Len(t, lines, 16, "one line per variable")
+	require.Len(t, lines, 25, "one line per variable")
 	require.Equal(t, "smtps://mailer:xxxxx@smtp.example.com:465", lines["CRIER_SMTP_URL"])
 	require.Equal(t, "postgres://crier:xxxxx@db:5432/crier", lines["CRIER_DATABASE_URL"])
 	require.Equal(t, "redis://:xxxxx@cache:6379/0", lines["CRIER_REDIS_URL"])
