@@ -10,7 +10,9 @@ import (
 )
 
 type bouncesCmd struct {
-	Parse bouncesParseCmd `cmd:"" help:"Classify bounce, complaint and auto-reply messages; print one JSON line per recipient."`
+	Parse  bouncesParseCmd  `cmd:"" help:"Classify bounce, complaint and auto-reply messages; print one JSON line per recipient."`
+	Ingest bouncesIngestCmd `cmd:"" help:"Apply bounce mail from .eml, mbox or maildir files to the ledger; print one JSON line per recipient."`
+	Undo   bouncesUndoCmd   `cmd:"" help:"Not a real bounce: close a bounce or complaint flag and lift the suppression of its address."`
 }
 
 type bouncesParseCmd struct {
