@@ -41,7 +41,7 @@ func (b *bundle) suppressed(t *testing.T, channel, address string) bool {
 
 func soft(id int64) store.BounceApplyParams {
 	return store.BounceApplyParams{MessageID: id, Status: "failed", Code: "5.2.2",
-		Evidence: store.Evidence{Provider: "dsn", Kind: "soft", Payload: map[string]any{"n": id}},
+		Evidence:  store.Evidence{Provider: "dsn", Kind: "soft", Payload: map[string]any{"n": id}},
 		CountSoft: true, SoftReason: "mailbox_full", SoftLimit: 3, SoftWindow: 30 * 24 * time.Hour,
 		SoftFlag: "email_bounced", SoftDetail: "the customer's mailbox is full; failed 3 times",
 		Source: "dsn"}
