@@ -78,6 +78,11 @@ func fromSES(m *parsed) []Report {
 	if !ok {
 		return nil
 	}
+	return sesReports(n)
+}
+
+// sesReports turns a decoded notification into reports.
+func sesReports(n sesNotification) []Report {
 	kind := n.Type
 	if kind == "" {
 		kind = n.EventType

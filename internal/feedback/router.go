@@ -7,6 +7,7 @@ package feedback
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -30,6 +31,7 @@ type Store interface {
 	BounceTargetByAddress(ctx context.Context, channel, address string,
 		since time.Time) (store.BounceTarget, error)
 	BounceApply(ctx context.Context, p store.BounceApplyParams) (store.BounceResult, error)
+	ContactsConsentSMS(ctx context.Context, p store.ConsentSMSParams) (int64, error)
 }
 
 // Config are the router's settings.
@@ -367,4 +369,53 @@ func headerAddresses(data []byte, names []string) []string {
 		}
 	}
 	return out
+}
+
+// Known is an outcome learnt for a message crier already knows, such as a
+// Twilio status callback (which names its message in the callback URL).
+type Known struct {
+	MessageID int64
+	Outcome   bounce.Outcome
+	Final     bool
+	Evidence  store.Evidence
+	Code      string
+	Detail    string
+	// Source names where the outcome was learnt on the flag
+	// ("twilio_callback"); the evidence's provider when empty.
+	Source string
+}
+
+// HandleKnown applies the outcome rules to a known message.
+func (r *Router) HandleKnown(ctx context.Context, k Known) (store.BounceResult, error) {
+	t, err := r.store.BounceTargetByID(ctx, k.MessageID)
+	if err != nil {
+		return store.BounceResult{}, err
+	}
+	a := r.cfg.Policy.Decide(t.Channel, k.Outcome, k.Final)
+	res, err := r.store.BounceApply(ctx, store.BounceApplyParams{MessageID: k.MessageID,
+		Evidence: k.Evidence, Status: a.MessageStatus, Code: k.Code, Detail: k.Detail,
+		Suppress: a.Suppress, Flag: string(a.Flag), FlagDetail: a.Words,
+		CountSoft: a.CountSoft, SoftReason: k.Outcome.Reason, SoftLimit: a.SoftLimit,
+		SoftWindow: a.SoftWindow, SoftFlag: string(a.SoftFlag), SoftDetail: a.SoftWords,
+		WithdrawConsent: a.WithdrawConsent, Source: cmp.Or(k.Source, k.Evidence.Provider)})
+	if err != nil {
+		return res, err
+	}
+	r.logger.InfoContext(ctx, "Outcome applied", "message_id", k.MessageID,
+		"provider", k.Evidence.Provider, "class", k.Outcome.Class, "reason", k.Outcome.Reason,
+		"duplicate", res.Duplicate, "flag", res.Flagged)
+	return res, nil
+}
+
+// HandleSMSKeyword applies a customer's SMS keyword from phone: an opt-out
+// withdraws the SMS consent of every contact with the number, an opt-in gives
+// it back; the message is kept as evidence either way. It returns how many
+// contacts changed.
+func (r *Router) HandleSMSKeyword(ctx context.Context, phone string, k bounce.Keyword,
+	ev store.Evidence) (int64, error) {
+	p := store.ConsentSMSParams{Evidence: ev, Source: "sms_keyword"}
+	if k != bounce.NoKeyword {
+		p.Phone, p.Consent = phone, k == bounce.OptInKeyword
+	}
+	return r.store.ContactsConsentSMS(ctx, p)
 }

@@ -142,7 +142,7 @@ func recordEvidenceTx(ctx context.Context, tx pgx.Tx, messageID int64, e Evidenc
 		digest = &e.Digest
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO events (provider, kind, message_id, payload, digest)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (digest) WHERE digest IS NOT NULL DO NOTHING`,
+		VALUES ($1, $2, NULLIF($3, 0), $4, $5) ON CONFLICT (digest) WHERE digest IS NOT NULL DO NOTHING`,
 		e.Provider, e.Kind, messageID, e.Payload, digest)
 	if err != nil {
 		return false, fmt.Errorf("record %s evidence: %w", e.Provider, err)

@@ -31,6 +31,8 @@ type Config struct {
 	// TwilioAuthToken verifies X-Twilio-Signature.
 	TwilioAuthToken string
 	Links           *campaign.Links
+	// Hooks configures the provider webhooks, inbound SMS and /metrics.
+	Hooks HooksConfig
 }
 
 // Server holds the handlers' dependencies.
@@ -54,6 +56,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /webhooks/twilio/status", s.twilioStatus)
 	mux.HandleFunc("GET /u/{token}", s.unsubscribePage)
 	mux.HandleFunc("POST /u/{token}", s.unsubscribe)
+	s.routeHooks(mux)
 	return http.MaxBytesHandler(mux, 1<<20)
 }
 

@@ -5,29 +5,16 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/twilio/twilio-go/client"
-
 	"github.com/crier-dev/crier/internal/bounce"
+	"github.com/crier-dev/crier/internal/feedback"
 	"github.com/crier-dev/crier/internal/store"
 )
 
 // twilioStatus receives a Twilio status callback. A callback whose signature
 // does not verify gets 403 and changes nothing.
 func (s *Server) twilioStatus(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
-		return
-	}
-	params := make(map[string]string, len(r.PostForm))
-	for k, v := range r.PostForm {
-		params[k] = v[0]
-	}
-	validator := client.NewRequestValidator(s.cfg.TwilioAuthToken)
-	if !validator.Validate(s.cfg.PublicURL+r.URL.RequestURI(), params,
-		r.Header.Get("X-Twilio-Signature")) {
-		s.logger.WarnContext(r.Context(), "Twilio callback with a bad signature refused",
-			"remote_addr", r.RemoteAddr)
-		http.Error(w, "signature does not verify", http.StatusForbidden)
+	params, ok := s.twilioParams(w, r)
+	if !ok {
 		return
 	}
 
@@ -37,10 +24,6 @@ func (s *Server) twilioStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.sidMatches(w, r, id, params["MessageSid"]) {
-		return
-	}
-	if err := s.store.EventRecord(r.Context(), "twilio", "status", id, params); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	if err := s.applyStatus(r, id, params); err != nil {
@@ -71,22 +54,30 @@ func (s *Server) sidMatches(w http.ResponseWriter, r *http.Request, id int64, si
 	return true
 }
 
+// applyStatus keeps the callback as evidence and applies it: delivered
+// marks the message delivered; undelivered and failed go through the outcome
+// rules with the ErrorCode's outcome (bounce.FromTwilio).
 func (s *Server) applyStatus(r *http.Request, id int64, params map[string]string) error {
-	switch params["MessageStatus"] {
-	case "delivered":
-		return s.store.MessageDelivered(r.Context(), id)
-	case "undelivered", "failed":
-		code, _ := strconv.Atoi(params["ErrorCode"])
-		o := bounce.FromTwilio(code)
-		s.logger.InfoContext(r.Context(), "SMS not delivered", "message_id", id,
-			"code", code, "reason", o.Reason)
-		return s.store.MessageBounced(r.Context(), store.BounceParams{
-			MessageID: id, Status: o.Status(), Code: params["ErrorCode"],
-			Detail: "Twilio status " + params["MessageStatus"], Suppress: o.Suppress(),
-			Flag: string(o.Flag), FlagDetail: o.Words, Source: "twilio_callback",
-		})
+	status := params["MessageStatus"]
+	if (status != "undelivered" && status != "failed") || s.cfg.Hooks.Router == nil {
+		if err := s.store.EventRecord(r.Context(), "twilio", "status", id, params); err != nil {
+			return err
+		}
+		if status == "delivered" {
+			return s.store.MessageDelivered(r.Context(), id)
+		}
+		return nil // queued, sending, sent: intermediate states, kept as events only
 	}
-	return nil // queued, sending, sent: intermediate states, kept as events only
+	code, _ := strconv.Atoi(params["ErrorCode"])
+	o := bounce.FromTwilio(code)
+	s.logger.InfoContext(r.Context(), "SMS not delivered", "message_id", id,
+		"code", code, "reason", o.Reason)
+	_, err := s.cfg.Hooks.Router.HandleKnown(r.Context(), feedback.Known{MessageID: id,
+		Outcome: o, Final: true, Code: params["ErrorCode"], Detail: "Twilio status " + status,
+		Source: "twilio_callback",
+		Evidence: store.Evidence{Provider: "twilio", Kind: "status", Payload: params,
+			Digest: "twilio-status:" + params["MessageSid"] + ":" + status}})
+	return err
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
