@@ -113,5 +113,6 @@ func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 // NewWebServer returns the HTTP server of the configuration.
 func NewWebServer(cfg config.Config, st *store.Store, logger *slog.Logger) *web.Server {
 	return web.NewServer(st, web.Config{PublicURL: cfg.PublicURL,
-		TwilioAuthToken: cfg.Twilio.AuthToken, Links: Links(cfg)}, logger)
+		TwilioAuthToken: cfg.Twilio.AuthToken, Links: Links(cfg),
+		Hooks: HooksConfig(cfg, st, logger)}, logger)
 }

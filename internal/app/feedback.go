@@ -11,6 +11,7 @@ import (
 	"github.com/crier-dev/crier/internal/config"
 	"github.com/crier-dev/crier/internal/feedback"
 	"github.com/crier-dev/crier/internal/store"
+	"github.com/crier-dev/crier/internal/web"
 )
 
 // Policy returns the outcome rules of the configuration.
@@ -36,4 +37,12 @@ func RunServe(ctx context.Context, cfg config.Config, st *store.Store, logger *s
 		g.Go(func() error { return rc.ListenAndServe(ctx, cfg.Feedback.InboundSMTPAddr) })
 	}
 	return g.Wait()
+}
+
+// HooksConfig returns the webhook settings of the configuration.
+func HooksConfig(cfg config.Config, st *store.Store, logger *slog.Logger) web.HooksConfig {
+	f := cfg.Feedback
+	return web.HooksConfig{Router: NewFeedbackRouter(cfg, st, logger),
+		SESTopicARNs: f.SESTopicARNs, SendGridPublicKey: f.SendGridPublicKey,
+		PostmarkAuth: f.PostmarkAuth, MailgunSigningKey: f.MailgunSigningKey}
 }

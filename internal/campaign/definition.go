@@ -41,6 +41,10 @@ type Definition struct {
 	} `yaml:"email" json:"email"`
 	SMS struct {
 		Text string `yaml:"text" json:"text"` // path under templates/
+		// Transliterate replaces ş ğ ı İ ç (and â î û) with plain letters, so
+		// that the SMS travels as GSM-7: up to 160 characters a segment
+		// instead of 70.
+		Transliterate bool `yaml:"transliterate" json:"transliterate"`
 	} `yaml:"sms" json:"sms"`
 }
 

@@ -3,6 +3,8 @@ package campaign
 import (
 	"fmt"
 	"strings"
+
+	"github.com/crier-dev/crier/internal/gsm"
 )
 
 // Data is what a template sees. Contact fields are values handed to the
@@ -67,7 +69,8 @@ func (c *Campaign) RenderEmail(d Data) (RenderedEmail, error) {
 	return out, nil
 }
 
-// RenderSMS renders the campaign's SMS for one contact, trimmed.
+// RenderSMS renders the campaign's SMS for one contact, trimmed, and
+// transliterated to the GSM default alphabet when the campaign asks for it.
 func (c *Campaign) RenderSMS(d Data) (string, error) {
 	if c.sms == nil {
 		return "", fmt.Errorf("campaign %s has no SMS", c.Def.Slug)
@@ -76,5 +79,9 @@ func (c *Campaign) RenderSMS(d Data) (string, error) {
 	if err := c.sms.Execute(&b, d); err != nil {
 		return "", fmt.Errorf("render SMS: %w", err)
 	}
-	return strings.TrimSpace(b.String()), nil
+	text := strings.TrimSpace(b.String())
+	if c.Def.SMS.Transliterate {
+		text = gsm.Transliterate(text)
+	}
+	return text, nil
 }

@@ -11,11 +11,12 @@ import (
 )
 
 type campaignCmd struct {
-	Launch campaignLaunchCmd `cmd:"" help:"Plan a campaign's messages and queue them."`
-	Status campaignStatusCmd `cmd:"" help:"Show a campaign's progress per channel and status."`
-	Pause  campaignPauseCmd  `cmd:"" help:"Pause sending; queued work waits in the ledger."`
-	Resume campaignResumeCmd `cmd:"" help:"Resume a paused campaign from the ledger."`
-	Cancel campaignCancelCmd `cmd:"" help:"Cancel a campaign; unsent messages are cancelled."`
+	Launch  campaignLaunchCmd  `cmd:"" help:"Plan a campaign's messages and queue them."`
+	Status  campaignStatusCmd  `cmd:"" help:"Show a campaign's progress per channel and status."`
+	Pause   campaignPauseCmd   `cmd:"" help:"Pause sending; queued work waits in the ledger."`
+	Resume  campaignResumeCmd  `cmd:"" help:"Resume a paused campaign from the ledger."`
+	Cancel  campaignCancelCmd  `cmd:"" help:"Cancel a campaign; unsent messages are cancelled."`
+	Preview campaignPreviewCmd `cmd:"" help:"Show a campaign's SMS, its segments and the estimated segments per manager."`
 }
 
 type campaignLaunchCmd struct {
