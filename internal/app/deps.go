@@ -91,12 +91,17 @@ func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 		return err
 	}
 	defer client.Close()
+	opt, _ := Redis(cfg) // parsed above by NewRelay
 
-	dispatcher := campaign.NewDispatcher(st, smtp, sms,
+	inspector := asynq.NewInspector(opt)
+	defer inspector.Close()
+	reg := NewMetrics(cfg, st, inspector, logger)
+	serveWorkerMetrics(ctx, cfg, reg, logger)
+
+	dispatcher := campaign.NewDispatcher(st, reg.Email(smtp), reg.SMS(sms),
 		func(slug string) (*campaign.Campaign, error) { return campaign.Load(fsys, slug) },
 		campaign.DispatcherConfig{MailFrom: cfg.MailFrom, PublicURL: cfg.PublicURL, Links: Links(cfg)},
 		logger)
-	opt, _ := Redis(cfg) // parsed above by NewRelay
 	srv := queue.NewServer(opt, queue.ServerConfig{Names: queue.Names{Prefix: cfg.QueuePrefix},
 		Concurrency: cfg.Concurrency, Logger: logger})
 	if err := srv.Start(queue.NewHandler(dispatcher)); err != nil {

@@ -216,3 +216,25 @@ func TestFlagNotABounce(t *testing.T) {
 	err = b.st.FlagNotABounce(b.ctx, store.NotABounceParams{Scope: mine, FlagID: undeliverable})
 	require.ErrorIs(t, err, store.ErrNotFound, "a closed flag cannot be undone twice")
 }
+
+func TestMessageCounts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.addContact(t, "Ayşe", "yok@example.com", "0212 555 12 34")
+	id := b.sentMessage(t, "counts", c, "email")
+	_, err := b.st.BounceApply(b.ctx, store.BounceApplyParams{MessageID: id, Status: "bounced",
+		Code: "5.1.1", Source: "dsn", Evidence: store.Evidence{Provider: "dsn", Kind: "hard",
+			Payload: map[string]any{}}})
+	require.NoError(t, err)
+	counts, err := b.st.MessageCounts(b.ctx)
+	require.NoError(t, err)
+	require.Contains(t, counts, store.MessageCount{Channel: "email", Status: "bounced",
+		Reason: "5.1.1", Count: 1})
+	k := b.launch(t, "counts-sms")
+	_, err = b.st.MessagesPlan(b.ctx, k.ID, "sms", store.Audience{})
+	require.NoError(t, err)
+	counts, err = b.st.MessageCounts(b.ctx)
+	require.NoError(t, err)
+	require.Contains(t, counts, store.MessageCount{Channel: "sms", Status: "skipped",
+		Reason: "not_mobile", Count: 1})
+}
