@@ -54,7 +54,7 @@ func (c bouncesIngestCmd) Run(g *Globals) error {
 				return err
 			}
 			totals.mails++
-			results, err := router.HandleMail(g.ctx, feedback.Mail{Source: "file", Data: m.Data})
+			results, err := router.HandleMail(g.ctx, feedback.Mail{Source: feedback.SourceFile, Data: m.Data})
 			if err != nil {
 				fmt.Fprintf(g.env.Stderr, "crier: %s: %v\n", messageName(path, m), err)
 				failed = true

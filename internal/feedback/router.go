@@ -110,7 +110,7 @@ func (r *Router) HandleEvent(ctx context.Context, e Event) (Result, error) {
 		res.Ignored = ignored
 		return res, nil
 	}
-	t, matched, err := r.locate(ctx, e.Report, e.ProviderMessageID)
+	t, matched, err := r.locate(ctx, e.Report, e.ProviderMessageID, true)
 	if err != nil || matched == MatchedNone {
 		res.Ignored = "unmatched"
 		return res, err
@@ -131,7 +131,7 @@ func (r *Router) HandleEvent(ctx context.Context, e Event) (Result, error) {
 // Mail is one inbound e-mail: a bounce, a complaint, or anything else that
 // reached the bounce address.
 type Mail struct {
-	// Source says where it came from: "smtp" or "file".
+	// Source says where it came from: SourceSMTP or SourceFile.
 	Source string
 	// Recipients are the envelope recipients (RCPT TO); for a file, the
 	// caller may leave them empty and the router reads Delivered-To,
@@ -139,6 +139,12 @@ type Mail struct {
 	Recipients []string
 	Data       []byte
 }
+
+// Sources of Mail.
+const (
+	SourceSMTP = "smtp" // the inbound receiver: anyone may have sent it
+	SourceFile = "file" // a mailbox an operator ingests
+)
 
 // HandleMail classifies a mail and applies each report it holds. A mail that
 // is no bounce gives one ignored Result. Routing errors of one report do not
@@ -168,7 +174,7 @@ func (r *Router) mailReport(ctx context.Context, m Mail, rep bounce.Report, verp
 		res.Ignored = ignored
 		return res, nil
 	}
-	t, matched, err := r.locateMail(ctx, rep, verpID, only)
+	t, matched, err := r.locateMail(ctx, m, rep, verpID, only)
 	if err != nil || matched == MatchedNone {
 		res.Ignored = "unmatched"
 		return res, err
@@ -217,7 +223,7 @@ func (r *Router) apply(ctx context.Context, t store.BounceTarget, matched string
 
 // locateMail finds the message of a bounce mail's report: the signed return
 // path first, when it fits the report, then the Message-ID and recipient.
-func (r *Router) locateMail(ctx context.Context, rep bounce.Report, verpID int64,
+func (r *Router) locateMail(ctx context.Context, m Mail, rep bounce.Report, verpID int64,
 	only bool) (store.BounceTarget, string, error) {
 	if verpID > 0 {
 		t, err := r.store.BounceTargetByID(ctx, verpID)
@@ -230,13 +236,18 @@ func (r *Router) locateMail(ctx context.Context, rep bounce.Report, verpID int64
 			return t, MatchedVERP, nil
 		}
 	}
-	return r.locate(ctx, rep, "")
+	// Anyone can send mail to the receiver: a bounce arriving over SMTP must
+	// name its message by the signed return path or the Message-ID crier
+	// wrote (random, so unguessable). Matching by recipient alone is for files
+	// an operator ingests and for signed provider webhooks.
+	return r.locate(ctx, rep, "", m.Source != SourceSMTP)
 }
 
 // locate finds a report's message by Message-ID (checked against the
-// recipient when the report names one), then by recipient alone.
-func (r *Router) locate(ctx context.Context, rep bounce.Report,
-	providerID string) (store.BounceTarget, string, error) {
+// recipient when the report names one), then, when byRecipient, by recipient
+// alone.
+func (r *Router) locate(ctx context.Context, rep bounce.Report, providerID string,
+	byRecipient bool) (store.BounceTarget, string, error) {
 	for _, id := range []string{rep.MessageID, providerID} {
 		if id == "" {
 			continue
@@ -253,7 +264,7 @@ func (r *Router) locate(ctx context.Context, rep bounce.Report,
 		}
 	}
 	for _, addr := range []string{rep.Recipient, rep.OriginalRecipient} {
-		if addr == "" {
+		if addr == "" || !byRecipient {
 			continue
 		}
 		since := r.cfg.Now().Add(-r.cfg.MatchWindow)

@@ -59,15 +59,24 @@ func TestRouterVERPNamesOneRecipientOfSeveral(t *testing.T) {
 	require.NoError(t, err)
 
 	// The qmail bounce reports on two recipients but reached the return path
-	// of selin's message: selin's report goes to it through the VERP token,
-	// murat's to murat's message by recipient.
-	results, err := router.HandleMail(t.Context(), feedback.Mail{Source: "smtp",
+	// of selin's message: selin's report goes to it through the VERP token.
+	// Murat's names no message of ours; over SMTP, where anyone may write,
+	// the recipient alone is no proof.
+	results, err := router.HandleMail(t.Context(), feedback.Mail{Source: feedback.SourceSMTP,
 		Recipients: []string{verp.ReturnPath(ids[0])}, Data: data})
 	require.NoError(t, err)
 	require.Len(t, results, 2)
 	require.Equal(t, ids[0], results[0].MessageID)
 	require.Equal(t, feedback.MatchedVERP, results[0].MatchedBy)
 	require.Equal(t, "email_bounced", results[0].Applied.Flagged)
+	require.Equal(t, "unmatched", results[1].Ignored)
+
+	// The same mail from a mailbox the operator ingests: murat's report goes
+	// to murat's message by recipient.
+	results, err = router.HandleMail(t.Context(), feedback.Mail{Source: feedback.SourceFile,
+		Recipients: []string{verp.ReturnPath(ids[0])}, Data: data})
+	require.NoError(t, err)
+	require.True(t, results[0].Applied.Duplicate, "selin's report was applied before")
 	require.Equal(t, ids[1], results[1].MessageID)
 	require.Equal(t, feedback.MatchedRecipient, results[1].MatchedBy)
 	require.Equal(t, 1, results[1].Applied.SoftCount, "a full mailbox counts, flags nobody yet")
@@ -83,7 +92,7 @@ func TestRouterLeavesStrangersAlone(t *testing.T) {
 		slog.New(slog.DiscardHandler))
 	data, err := os.ReadFile("../bounce/testdata/postfix_user_unknown.eml")
 	require.NoError(t, err)
-	results, err := router.HandleMail(t.Context(), feedback.Mail{Source: "file", Data: data})
+	results, err := router.HandleMail(t.Context(), feedback.Mail{Source: feedback.SourceFile, Data: data})
 	require.NoError(t, err)
 	require.Len(t, results, 1)
 	require.Equal(t, "unmatched", results[0].Ignored, "a bounce for an address we never mailed")

@@ -103,7 +103,7 @@ func (s *inboundSession) Data(r io.Reader) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	results, err := s.rc.router.HandleMail(ctx, Mail{Source: "smtp", Recipients: s.rcpts, Data: data})
+	results, err := s.rc.router.HandleMail(ctx, Mail{Source: SourceSMTP, Recipients: s.rcpts, Data: data})
 	if err != nil {
 		s.rc.logger.ErrorContext(ctx, "Inbound mail not recorded; sender will retry", "error", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0},
