@@ -15,7 +15,7 @@ var (
 	autoReplyPrecedence = regexp.MustCompile(`(?i)auto[_-]?reply`)
 	autoReplySubject    = regexp.MustCompile(`(?i)out of (the )?office|automatic reply|auto[- ]?reply|` +
 		`auto[- ]?response|automatische antwort|abwesenheit|r[ée]ponse automatique|absence|` +
-		`respuesta autom[áa]tica|risposta automatica|otomatik (yan[ıi]t|cevap)|ofiste de[ğg]il|` +
+		`respuesta autom[áa]tica|risposta automatica|otomatik (yan[ıi]t|cevap)|ofiste de[ğg]il|ofis d[ıi][şs][ıi]nda|izindeyim|` +
 		`automatisch antwoord|afwezig|autosvar|automaattinen vastaus|resposta autom[áa]tica|` +
 		`自動応答|自动回复|on (vacation|holiday|leave)|vacation|away from (the office|my desk|my email)|` +
 		`^away until|i am away|i'm away`)

@@ -15,6 +15,7 @@ var copyMarkers = regexp.MustCompile(`(?im)` +
 	`lines of your original message follow|^original message follows|` +
 	`^-+ ?the header of the original message|` +
 	`^-+ ?(original|returned|undelivered) message( headers)? -+|` +
+	`^-+ ?(orijinal|[öo]zg[üu]n) ileti|^-+ ?iletinizin (ba[şs]l[ıi]klar[ıi]|kopyas[ıi])|` +
 	`^(received|return-path|dkim-signature|x-received|arc-seal): `)
 
 // cutNotice returns the bounce text before the copy of the original message.
@@ -100,12 +101,14 @@ var (
 		`failure notice|returned mail|mail delivery failed|delivery fail|could not be delivered|` +
 		`mail delivery warning|delayed mail|warning: could not send|non[- ]?delivery|nondeliverable|` +
 		`returned to sender|mail delivery system|delivery notification|unzustellbar|non remis|` +
-		`non recapitabile|no se puede entregar|onbestelbaar|message not delivered`)
+		`non recapitabile|no se puede entregar|onbestelbaar|message not delivered|` +
+		`teslim edile(me|mey)|iletilemedi|g[öo]nderilemedi|недоставленное|не доставлено`)
 	daemonSender = regexp.MustCompile(`(?i)mailer[-_]?daemon|postmaster|mail delivery|mail-?daemon`)
 	bounceBody   = regexp.MustCompile(`(?i)could not be delivered|couldn't be delivered|delivery has failed|` +
 		`did not reach|permanent error|undeliverable|following recipient|address(\(es\))? failed|` +
 		`unable to deliver|was not delivered|delivery failed|failed permanently|could not be reached|` +
-		`been delayed|qmail-send program|delivery to the following`)
+		`been delayed|qmail-send program|delivery to the following|` +
+		`teslim edeme|teslim edilemedi|kal[ıi]c[ıi] bir hata|не удалось доставить`)
 )
 
 // looksLikeBounce tells a free-text bounce from other mail.

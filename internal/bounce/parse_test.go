@@ -70,6 +70,20 @@ func TestParseFixtures(t *testing.T) {
 			"<crier.1053.gg9b0c@shop.example>"}}},
 		{"ses_bounce.eml", []want{{"naz@example.org", HardBounce, ReasonUserUnknown, "5.1.1",
 			"<crier.1054.hh0c1d@shop.example>"}}},
+		// Our own samples in the style of more servers.
+		{"exim_mx_nonexistent.eml", []want{{"satis@firma-yok.example", HardBounce, ReasonHostUnknown,
+			"5.0.0", "<crier.1061.aa11bb@shop.example>"}}},
+		{"turkish_hosting_freetext.eml", []want{{"muhasebe@kurumsal-posta.example", HardBounce,
+			ReasonUserUnknown, "", "<crier.1062.bb22cc@shop.example>"}}},
+		// Yandex answers "5.7.1 No such user!": the words, not the code, decide.
+		{"yandex_dsn.eml", []want{{"olga.ivanova@yandex.example", HardBounce, ReasonUserUnknown,
+			"5.7.1", "<crier.1063.cc33dd@shop.example>"}}},
+		{"zimbra_mailbox_full.eml", []want{{"halkla.iliskiler@belediye.example", SoftBounce,
+			ReasonMailboxFull, "4.2.2", "<crier.1064.dd44ee@shop.example>"}}},
+		{"mimecast_blocked.eml", []want{{"hukuk@buyuk-sirket.example", SoftBounce, ReasonPolicy,
+			"5.0.0", "<crier.1065.ee55ff@shop.example>"}}},
+		{"turkish_out_of_office.eml", []want{{"ahmet.yildiz@musteri.example", NotBounce,
+			ReasonAutoReply, "", "<crier.1066.ff66aa@shop.example>"}}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.file, ".eml"), func(t *testing.T) {

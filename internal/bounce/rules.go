@@ -32,9 +32,11 @@ var strongRules = []textRule{
 	rule(ReasonHostUnknown, `host unknown|unknown host|host (or domain name )?not found|domain (name )?not found|`+
 		`no such domain|domain (does not|doesn't) exist|could(n't| not) find any host|name service error|`+
 		`unrouteable|unroutable|no mx (record|host)|\bnxdomain\b|does not accept mail|null mx|`+
-		`invalid domain|dns error|domain is not valid|domain .{0,40}not exist`),
+		`invalid domain|dns error|domain is not valid|domain .{0,40}not exist|`+
+		`mx records point to non-existent hosts|alan ad[ıi] bulunamad[ıi]`),
 	rule(ReasonUserUnknown, userUnknownPattern),
-	rule(ReasonMailboxFull, `mailbox (is |was )?full|full mailbox|mailbox (has )?exceeded|mailbox size limit|`+
+	rule(ReasonMailboxFull, `posta kutusu (dolu|kotas[ıi])|kota(s[ıi])? a[şs][ıi]ld[ıi]|ящик переполнен|`+
+		`mailbox (is |was )?full|full mailbox|mailbox (has )?exceeded|mailbox size limit|`+
 		`over (the |his |her |their )?quota|quota ?exceeded|exceeded (the |his |her |their )?(storage|quota)|`+
 		`exceeds? (his |her |their |the |its )?(mailbox |storage )?quota|disk quota|mail ?folder is full|`+
 		`inbox is full|too much mail|out of storage|storage space|insufficient (system )?storage|`+
@@ -65,7 +67,14 @@ const userUnknownPattern = `user unknown|unknown user|user not found|unknown rec
 	`no longer (active|available|in use|exists)|recipient address rejected: access denied|` +
 	`has moved|bad recipient address|unknown or not available|unbekannt|user invalid|` +
 	`not our customer|mailbox (is )?(disabled|closed)|not listed in|address not found|address couldn't be found|` +
-	`no such local user|no mailbox by that name|user does not exist|unknown mailbox`
+	`no such local user|no mailbox by that name|user does not exist|unknown mailbox|` +
+	`user (is |has been )?(suspended|disabled|deactivated|inactive)|` +
+	// Turkish and Russian servers: user not found, no such user or mailbox,
+	// invalid recipient. ı and İ are spelt both ways: (?i) does not fold them.
+	`kullan[ıi]c[ıi] (bulunamad[ıi]|mevcut de[ğg]il|yok)|b[öo]yle bir (kullan[ıi]c[ıi]|posta kutusu|adres)|` +
+	`posta kutusu (bulunamad[ıi]|yok|mevcut de[ğg]il)|ge[çc]ersiz al[ıi]c[ıi]|` +
+	`нет такого (пользователя|ящика|адреса)|такого (ящика|адреса|пользователя) нет|` +
+	`пользователь не найден|адрес не существует`
 
 // weakRules are generic refusals, used only when nothing more precise fits.
 var weakRules = []textRule{

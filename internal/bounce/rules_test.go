@@ -57,3 +57,22 @@ func TestReasonOf(t *testing.T) {
 		})
 	}
 }
+
+func TestReasonOfOtherLanguages(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"550 Kullanıcı bulunamadı":                             ReasonUserUnknown,
+		"550 KULLANICI BULUNAMADI":                             ReasonUserUnknown,
+		"550 Alıcı adresi reddedildi: Böyle bir kullanıcı yok": ReasonUserUnknown,
+		"550 Geçersiz alıcı":                                   ReasonUserUnknown,
+		"552 Posta kutusu dolu":                                ReasonMailboxFull,
+		"552 Kota aşıldı":                                      ReasonMailboxFull,
+		"550 такого ящика нет":                                 ReasonUserUnknown,
+		"552 ящик переполнен":                                  ReasonMailboxFull,
+		"all relevant MX records point to non-existent hosts":  ReasonHostUnknown,
+		"550 User suspended":                                   ReasonUserUnknown,
+	}
+	for diag, want := range tests {
+		require.Equal(t, want, reasonOf("", true, diag, ""), diag)
+	}
+}
