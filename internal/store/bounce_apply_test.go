@@ -238,3 +238,24 @@ func TestMessageCounts(t *testing.T) {
 	require.Contains(t, counts, store.MessageCount{Channel: "sms", Status: "skipped",
 		Reason: "not_mobile", Count: 1})
 }
+
+// A message left unknown by a crash mid-send is settled by its bounce: the
+// bounce stream is how SMTP sends are reconciled.
+func TestBounceApplySettlesUnknown(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.addContact(t, "Ayşe", "yok@example.com", "")
+	k := b.launch(t, "unknown")
+	_, err := b.st.MessagesPlan(b.ctx, k.ID, "email", store.Audience{})
+	require.NoError(t, err)
+	id, _, _ := b.messageOf(t, k.ID, c, "email")
+	_, err = b.st.MessageClaim(b.ctx, id)
+	require.NoError(t, err)
+	require.NoError(t, b.st.MessageUnknown(b.ctx, id, "connection dropped after DATA"))
+	_, err = b.st.BounceApply(b.ctx, store.BounceApplyParams{MessageID: id, Status: "bounced",
+		Suppress: true, Flag: "email_bounced", FlagDetail: "the mailbox does not exist",
+		Source: "dsn", Evidence: store.Evidence{Provider: "dsn", Kind: "hard", Payload: map[string]any{}}})
+	require.NoError(t, err)
+	require.Equal(t, "bounced", b.status(t, id))
+	require.Contains(t, b.openFlags(t, c), "email_bounced")
+}

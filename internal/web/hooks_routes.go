@@ -51,6 +51,9 @@ func (s *Server) routeHooks(mux *http.ServeMux) {
 	if h.Now == nil {
 		h.Now = time.Now
 	}
+	if h.SNSCerts == nil {
+		h.SNSCerts = cachedCerts(fetchCert)
+	}
 	mux.HandleFunc("POST /webhooks/ses", s.sesHook)
 	mux.HandleFunc("POST /webhooks/sendgrid", s.sendgridHook)
 	mux.HandleFunc("POST /webhooks/postmark", s.postmarkHook)

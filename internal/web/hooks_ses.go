@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crier-dev/crier/internal/bounce"
@@ -129,9 +130,6 @@ func verifySNS(ctx context.Context, m snsMessage, certs func(context.Context, st
 	if err != nil {
 		return errors.New("signature is not base64")
 	}
-	if certs == nil {
-		certs = fetchCert
-	}
 	cert, err := certs(ctx, m.SigningCertURL)
 	if err != nil {
 		return fmt.Errorf("signing certificate: %w", err)
@@ -224,4 +222,28 @@ func httpsGet(ctx context.Context, target string) error {
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// cachedCerts remembers certificates by URL: SNS signs every message with
+// the same few, so one fetch serves thousands of notifications.
+func cachedCerts(fetch func(context.Context, string) (*x509.Certificate, error)) func(
+	context.Context, string) (*x509.Certificate, error) {
+	var mu sync.Mutex // guards cache
+	cache := map[string]*x509.Certificate{}
+	return func(ctx context.Context, url string) (*x509.Certificate, error) {
+		mu.Lock()
+		cert, ok := cache[url]
+		mu.Unlock()
+		if ok {
+			return cert, nil
+		}
+		cert, err := fetch(ctx, url)
+		if err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		cache[url] = cert
+		mu.Unlock()
+		return cert, nil
+	}
 }
