@@ -50,6 +50,10 @@ func (o Outcome) Status() string {
 	return "failed"
 }
 
+// WithdrawConsent reports whether the customer's consent for the channel is
+// withdrawn: they opted out.
+func (o Outcome) WithdrawConsent() bool { return o.Class == OptedOut }
+
 // Suppress reports whether the address must never be sent to again.
 func (o Outcome) Suppress() bool { return o.Class == Hard || o.Class == Complained }
 

@@ -141,6 +141,7 @@ func (d *Dispatcher) settle(ctx context.Context, m store.MessageToSend, sendErr 
 		return d.ledger.MessageBounced(ctx, store.BounceParams{
 			MessageID: m.ID, Status: o.Status(), Code: code, Detail: derr.Detail,
 			Suppress: o.Suppress(), Flag: string(o.Flag), FlagDetail: o.Words, Source: m.Channel,
+			WithdrawConsent: o.WithdrawConsent(),
 		})
 	case delivery.Ambiguous:
 		log.WarnContext(ctx, "Send outcome unknown; not resending", "error", sendErr)

@@ -236,11 +236,11 @@ func TestDispatcherOutcomes(t *testing.T) {
 				Suppress: true, Flag: "phone_undeliverable", Source: "sms"}},
 		},
 		{
-			name: "OptedOutNumberFailsWithoutFlag", channel: campaign.ChannelSMS,
+			name: "OptedOutNumberFailsWithoutFlagAndWithdrawsConsent", channel: campaign.ChannelSMS,
 			sendErr: &delivery.Error{Channel: delivery.ChannelSMS, Kind: delivery.Permanent,
 				Code: "21610"},
 			want: call{Op: "bounced", ID: 501, Bounce: store.BounceParams{MessageID: 501,
-				Status: "failed", Code: "21610", Source: "sms"}},
+				Status: "failed", Code: "21610", Source: "sms", WithdrawConsent: true}},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -24,6 +24,9 @@ type BounceParams struct {
 	Flag       string
 	FlagDetail string
 	Source     string // where it was learnt: the channel at send time ("email", "sms") or "twilio_callback"
+	// WithdrawConsent withdraws the contact's consent for the channel: the
+	// provider refused because the customer opted out (Twilio 21610).
+	WithdrawConsent bool
 }
 
 // MessageBounced records a bounce in one transaction: the message status, the
@@ -46,6 +49,12 @@ func (s *Store) MessageBounced(ctx context.Context, p BounceParams) error {
 		}
 		if p.Suppress {
 			if err := suppressTx(ctx, tx, channel, address, p); err != nil {
+				return err
+			}
+		}
+		if p.WithdrawConsent {
+			t := BounceTarget{MessageID: p.MessageID, ContactID: contactID, Channel: channel}
+			if err := withdrawConsentTx(ctx, tx, t, p.Source); err != nil {
 				return err
 			}
 		}

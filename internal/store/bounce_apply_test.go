@@ -259,3 +259,22 @@ func TestBounceApplySettlesUnknown(t *testing.T) {
 	require.Equal(t, "bounced", b.status(t, id))
 	require.Contains(t, b.openFlags(t, c), "email_bounced")
 }
+
+func TestMessageBouncedWithdrawsConsent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.addContact(t, "Ayşe", "ayse@example.com", "0532 123 45 67")
+	k := b.launch(t, "stopped")
+	_, err := b.st.MessagesPlan(b.ctx, k.ID, "sms", store.Audience{})
+	require.NoError(t, err)
+	id, _, _ := b.messageOf(t, k.ID, c, "sms")
+	_, err = b.st.MessageClaim(b.ctx, id)
+	require.NoError(t, err)
+	require.NoError(t, b.st.MessageBounced(b.ctx, store.BounceParams{MessageID: id, Status: "failed",
+		Code: "21610", Source: "sms", WithdrawConsent: true}))
+	var consent bool
+	require.NoError(t, b.st.Pool().QueryRow(b.ctx, `SELECT consent_sms FROM contacts WHERE id = $1`,
+		c).Scan(&consent))
+	require.False(t, consent)
+	require.False(t, b.suppressed(t, "sms", "+905321234567"))
+}
