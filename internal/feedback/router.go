@@ -68,11 +68,16 @@ func NewRouter(st Store, cfg Config, logger *slog.Logger) *Router {
 
 // How a report was matched to its message.
 const (
-	MatchedVERP       = "verp"       // the signed return path named it
-	MatchedMessageID  = "message_id" // the bounced message's Message-ID (or X-Crier-Message)
-	MatchedRecipient  = "recipient"  // the latest message sent to the recipient
-	MatchedNone       = ""           // no message of crier's
-	maxEvidenceBytes  = 256 << 10    // of a bounce mail kept as evidence
+	MatchedVERP      = "verp"       // the signed return path named it
+	MatchedMessageID = "message_id" // the bounced message's Message-ID (or X-Crier-Message)
+	MatchedRecipient = "recipient"  // the latest message sent to the recipient
+	MatchedNone      = ""           // no message of crier's
+)
+
+// maxEvidenceBytes is how much of a bounce mail is kept as evidence; the
+// rest is cut and marked so.
+const (
+	maxEvidenceBytes  = 256 << 10
 	evidenceTruncated = "\n[... truncated by crier ...]\n"
 )
 
