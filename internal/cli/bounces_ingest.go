@@ -28,6 +28,7 @@ type ingestLine struct {
 	Duplicate  bool   `json:"duplicate,omitempty"`
 	Suppressed bool   `json:"suppressed,omitempty"`
 	Flag       string `json:"flag,omitempty"`
+	FlagID     int64  `json:"flag_id,omitempty"` // for `crier bounces undo`
 }
 
 // ingestTotals are printed on stderr at the end.
@@ -93,7 +94,7 @@ func newIngestLine(m bounce.Message, r feedback.Result) ingestLine {
 	return ingestLine{File: m.Name, Index: m.Index, Class: string(r.Report.Class),
 		Reason: r.Report.Reason, Status: r.Report.Status, MessageID: r.MessageID,
 		MatchedBy: r.MatchedBy, Ignored: r.Ignored, Duplicate: r.Applied.Duplicate,
-		Suppressed: r.Applied.Suppressed, Flag: r.Applied.Flagged}
+		Suppressed: r.Applied.Suppressed, Flag: r.Applied.Flagged, FlagID: r.Applied.FlagID}
 }
 
 type bouncesUndoCmd struct {

@@ -27,6 +27,7 @@ type ingestLine struct {
 	Ignored   string `json:"ignored"`
 	Duplicate bool   `json:"duplicate"`
 	Flag      string `json:"flag"`
+	FlagID    int64  `json:"flag_id"`
 }
 
 // sentEmails stores a contact per address and an e-mail sent to each, with
@@ -99,6 +100,9 @@ func TestBouncesIngest(t *testing.T) {
 		return lines, errOut.String()
 	}
 	lines, summary := run()
+	require.Positive(t, lines[0].FlagID)
+	flagID := lines[0].FlagID
+	lines[0].FlagID = 0
 	require.Equal(t, []ingestLine{
 		{File: "a.eml", Class: "hard", Reason: "user_unknown", MessageID: ids[0],
 			MatchedBy: "message_id", Flag: "email_bounced"},
@@ -110,6 +114,21 @@ func TestBouncesIngest(t *testing.T) {
 	lines, summary = run()
 	require.True(t, lines[0].Duplicate && lines[1].Duplicate, "a second ingest applies nothing")
 	require.Contains(t, summary, "0 reports applied, 2 seen before")
+
+	// The flag ID it printed undoes the bounce.
+	var out, errOut bytes.Buffer
+	code := cli.Run(t.Context(), []string{"bounces", "undo", strconv.FormatInt(flagID, 10)},
+		cli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string {
+			return map[string]string{"CRIER_DATABASE_URL": url}[k]
+		}})
+	require.Zero(t, code, errOut.String())
+	require.Contains(t, out.String(), "not a real bounce")
+	code = cli.Run(t.Context(), []string{"bounces", "undo", strconv.FormatInt(flagID, 10)},
+		cli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string {
+			return map[string]string{"CRIER_DATABASE_URL": url}[k]
+		}})
+	require.Equal(t, 1, code, "a closed flag cannot be undone again")
+	require.Contains(t, errOut.String(), "not found")
 }
 
 func write(t *testing.T, dir, name, content string) {

@@ -61,7 +61,8 @@ func (s *Store) MessageBounced(ctx context.Context, p BounceParams) error {
 		if p.Flag == "" {
 			return nil
 		}
-		return flagBounceTx(ctx, tx, contactID, channel, address, p)
+		_, err = flagBounceTx(ctx, tx, contactID, channel, address, p)
+		return err
 	})
 }
 
@@ -76,7 +77,8 @@ func suppressTx(ctx context.Context, tx pgx.Tx, channel, address string, p Bounc
 
 // flagBounceTx marks the contact's address undeliverable, if the contact still
 // has it, and opens the flag on its owner's list.
-func flagBounceTx(ctx context.Context, tx pgx.Tx, contactID int64, channel, address string, p BounceParams) error {
+func flagBounceTx(ctx context.Context, tx pgx.Tx, contactID int64, channel, address string,
+	p BounceParams) (int64, error) {
 	statusSQL := `UPDATE contacts SET email_status = 'bounced', updated_at = now()
 		WHERE id = $1 AND email = $2`
 	field := "email"
@@ -86,16 +88,18 @@ func flagBounceTx(ctx context.Context, tx pgx.Tx, contactID int64, channel, addr
 		field = "phone"
 	}
 	if _, err := tx.Exec(ctx, statusSQL, contactID, address); err != nil {
-		return fmt.Errorf("mark contact %d undeliverable: %w", contactID, err)
+		return 0, fmt.Errorf("mark contact %d undeliverable: %w", contactID, err)
 	}
-	_, err := tx.Exec(ctx, `
+	var flagID int64
+	err := tx.QueryRow(ctx, `
 		INSERT INTO contact_flags (contact_id, kind, field, detail, source, message_id)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL
-		DO UPDATE SET detail = EXCLUDED.detail, message_id = EXCLUDED.message_id`,
-		contactID, p.Flag, field, p.FlagDetail, p.Source, p.MessageID)
+		DO UPDATE SET detail = EXCLUDED.detail, message_id = EXCLUDED.message_id
+		RETURNING id`,
+		contactID, p.Flag, field, p.FlagDetail, p.Source, p.MessageID).Scan(&flagID)
 	if err != nil {
-		return fmt.Errorf("flag contact %d: %w", contactID, err)
+		return 0, fmt.Errorf("flag contact %d: %w", contactID, err)
 	}
-	return nil
+	return flagID, nil
 }

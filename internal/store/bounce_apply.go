@@ -97,6 +97,7 @@ type BounceResult struct {
 	Duplicate  bool
 	Suppressed bool
 	Flagged    string // the flag opened or refreshed, "" for none
+	FlagID     int64  // its ID, for `crier bounces undo`
 	SoftCount  int    // the address's soft bounces in the window, with this one
 }
 
@@ -193,7 +194,9 @@ func applyToAddressTx(ctx context.Context, tx pgx.Tx, t BounceTarget, p BounceAp
 		return nil
 	}
 	res.Flagged = bp.Flag
-	return flagBounceTx(ctx, tx, t.ContactID, t.Channel, t.Address, bp)
+	var err error
+	res.FlagID, err = flagBounceTx(ctx, tx, t.ContactID, t.Channel, t.Address, bp)
+	return err
 }
 
 // countSoftTx records the soft bounce and counts the address's soft bounces in
