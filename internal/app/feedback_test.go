@@ -70,7 +70,7 @@ func TestAsyncHardBounceReachesTheOwner(t *testing.T) {
 	serveCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- rc.Serve(serveCtx, ln) }()
-	t.Cleanup(func() { stop(); <-done })
+	t.Cleanup(func() { stop(); require.NoError(t, <-done) })
 
 	dsn := dsnFor(sent.MailFrom, "kayip@musteri.example", sent.MessageID)
 	require.NoError(t, smtp.SendMail(ln.Addr().String(), nil, "", []string{sent.MailFrom}, []byte(dsn)))

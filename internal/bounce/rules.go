@@ -71,6 +71,7 @@ const userUnknownPattern = `user unknown|unknown user|user not found|unknown rec
 	`user (is |has been )?(suspended|disabled|deactivated|inactive)|` +
 	// Turkish and Russian servers: user not found, no such user or mailbox,
 	// invalid recipient. ı and İ are spelt both ways: (?i) does not fold them.
+	//nolint:misspell // Turkish: "adres" is the Turkish word for address
 	`kullan[ıi]c[ıi] (bulunamad[ıi]|mevcut de[ğg]il|yok)|b[öo]yle bir (kullan[ıi]c[ıi]|posta kutusu|adres)|` +
 	`posta kutusu (bulunamad[ıi]|yok|mevcut de[ğg]il)|ge[çc]ersiz al[ıi]c[ıi]|` +
 	`нет такого (пользователя|ящика|адреса)|такого (ящика|адреса|пользователя) нет|` +
