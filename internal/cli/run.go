@@ -27,16 +27,23 @@ func (c workerCmd) Run(g *Globals) error {
 	return app.RunWorker(g.ctx, g.cfg, st, app.CampaignFS(c.Dir), g.logger)
 }
 
-type serveCmd struct{}
+type serveCmd struct {
+	Dir string `type:"existingdir" help:"Directory holding campaigns/ and templates/."`
+}
 
-func (serveCmd) Run(g *Globals) error {
+func (c serveCmd) Run(g *Globals) error {
 	st, err := g.open(true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	srv, closeFn, err := app.NewWebApp(g.cfg, st, app.CampaignFS(c.Dir), g.logger)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
 	g.logger.InfoContext(g.ctx, "Serving", "addr", g.cfg.HTTPAddr, "public_url", g.cfg.PublicURL)
-	return app.NewWebServer(g.cfg, st, g.logger).ListenAndServe(g.ctx, g.cfg.HTTPAddr)
+	return srv.ListenAndServe(g.ctx, g.cfg.HTTPAddr)
 }
 
 type devsinkCmd struct {

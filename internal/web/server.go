@@ -38,11 +38,18 @@ type Server struct {
 	store  Store
 	cfg    Config
 	logger *slog.Logger
+	ui     *UI // the web app's pages and API; nil serves webhooks only
 }
 
 // NewServer returns the server.
 func NewServer(st Store, cfg Config, logger *slog.Logger) *Server {
 	return &Server{store: st, cfg: cfg, logger: logger}
+}
+
+// WithUI adds the web app (pages, sign-in, /api/v1) to the server.
+func (s *Server) WithUI(ui *UI) *Server {
+	s.ui = ui
+	return s
 }
 
 // Handler returns the route table.
@@ -54,6 +61,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /webhooks/twilio/status", s.twilioStatus)
 	mux.HandleFunc("GET /u/{token}", s.unsubscribePage)
 	mux.HandleFunc("POST /u/{token}", s.unsubscribe)
+
+	// The web app: pages, sign-in and /api/v1 (ui.go holds its route table).
+	if s.ui != nil {
+		s.ui.Register(mux)
+	}
 	return http.MaxBytesHandler(mux, 1<<20)
 }
 
