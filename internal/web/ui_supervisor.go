@@ -35,8 +35,12 @@ type bar struct {
 type trendLine struct {
 	Name   string
 	Points string
+	Dots   []point // one per day, so that a single day shows too
 	Color  string
 }
+
+// point is a position on a chart, in SVG units.
+type point struct{ X, Y string }
 
 type supervisorData struct {
 	Campaign   *store.Campaign
@@ -170,6 +174,7 @@ func trendLines(snaps []store.Snapshot, width, height int) ([]trendLine, []strin
 		x := 10 + step*float64(dayIndex[s.Day.Format(time.DateOnly)])
 		y := float64(height) - s.Score/100*float64(height)
 		line.Points += fmt.Sprintf("%.1f,%.1f ", x, y)
+		line.Dots = append(line.Dots, point{fmt.Sprintf("%.1f", x), fmt.Sprintf("%.1f", y)})
 	}
 	out := make([]trendLine, len(order))
 	for i, id := range order {
