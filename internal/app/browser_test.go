@@ -154,6 +154,23 @@ func text(t *testing.T, bctx context.Context, sel string) string {
 	return strings.TrimSpace(s)
 }
 
+// waitFor evaluates expr until it is true, across page loads (a poll inside
+// the page ends when the page navigates).
+func waitFor(t *testing.T, bctx context.Context, expr string, timeout time.Duration, what string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var lastErr error
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](expr))
+		if err == nil && ok {
+			return
+		}
+		lastErr = err
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("%s: not within %s (last error: %v)", what, timeout, lastErr)
+}
+
 // TestBrowserManagerSupervisorMarketing drives the web app in a real
 // headless Chromium: a manager fixes a bounced contact with a quick pick and
 // sees the counter move, the supervisor sees that manager's score change
@@ -233,5 +250,12 @@ func TestBrowserManagerSupervisorMarketing(t *testing.T) {
 		`document.getElementById("status").textContent === "finished"`,
 		chromedp.WithPollingTimeout(30*time.Second)))
 	require.NoError(t, err, "the campaign finishes")
+	// The page then reloads itself to show the final results, without the
+	// pause and cancel buttons.
+	waitFor(t, bctx, `document.readyState === "complete" &&
+		!document.querySelector('button[formaction$="/pause"]')`, 20*time.Second,
+		"the finished campaign's page shows no pause button")
+	require.Equal(t, "finished", text(t, bctx, `#status`))
+	require.Equal(t, "100%", text(t, bctx, `[data-channel="email"] .pct`))
 	require.NoError(t, chromedp.Do(bctx, shot("campaign-done")))
 }

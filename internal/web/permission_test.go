@@ -56,6 +56,7 @@ func TestPermissionMatrix(t *testing.T) {
 		"GET /campaigns":                         {path: "/campaigns", allowed: 200},
 		"GET /campaigns/{slug}":                  {path: "/campaigns/spring-sale", allowed: 200},
 		"GET /campaigns/{slug}/progress":         {path: "/campaigns/spring-sale/progress", allowed: 200},
+		"GET /campaigns/{slug}/preview":          {path: "/campaigns/spring-sale/preview", allowed: 200},
 		"POST /campaigns/{slug}/{action}":        {path: "/campaigns/spring-sale/test", allowed: 303},
 		"GET /contacts":                          {path: "/contacts?q=test", allowed: 200},
 		"GET /contacts/{id}":                     {path: "/contacts/" + ca, allowed: 200, foreign: true},

@@ -146,6 +146,7 @@ func (ui *UI) Routes() []Route {
 		{"GET", "/campaigns", marketing, false, ui.campaignsPage},
 		{"GET", "/campaigns/{slug}", marketing, false, ui.campaignPage},
 		{"GET", "/campaigns/{slug}/progress", marketing, false, ui.campaignProgress},
+		{"GET", "/campaigns/{slug}/preview", marketing, false, ui.campaignPreview},
 		{"POST", "/campaigns/{slug}/{action}", marketing, false, ui.campaignAction},
 
 		{"GET", "/contacts", readers, false, ui.contactsPage},

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
@@ -162,6 +163,30 @@ func (ui *UI) campaignPage(w http.ResponseWriter, r *http.Request, u store.User)
 		return
 	}
 	ui.render(w, r, http.StatusOK, "campaign", view{User: u, Title: "campaign.title", Data: d})
+}
+
+// campaignPreview serves the e-mail's HTML, rendered with sample data, for
+// the preview frame: no script may run in it, and only this app may frame it.
+func (ui *UI) campaignPreview(w http.ResponseWriter, r *http.Request, u store.User) {
+	c, err := ui.loadCampaign(r.PathValue("slug"))
+	if err != nil || !c.Def.HasChannel(campaign.ChannelEmail) {
+		ui.fail(w, r, u, store.ErrNotFound)
+		return
+	}
+	mail, err := c.RenderEmail(sampleData(u, c))
+	if err != nil {
+		ui.fail(w, r, u, err)
+		return
+	}
+	body := mail.HTML
+	if body == "" {
+		body = "<pre>" + template.HTMLEscapeString(mail.Text) + "</pre>"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "+
+		"img-src data: https:; frame-ancestors 'self'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write([]byte(body)) // the client may be gone
 }
 
 // audienceOf selects the definition's audience as a launch does.

@@ -39,7 +39,12 @@
             row.querySelector(".counts").textContent = ch.done + " / " + ch.total;
           });
           document.getElementById("status").textContent = doc.status;
-          if (doc.status === "running" || doc.status === "paused") setTimeout(poll, 1000);
+          if (doc.status === "running" || doc.status === "paused") {
+            setTimeout(poll, 1000);
+          } else {
+            // Finished or cancelled: the page shows the final results and buttons.
+            setTimeout(function () { location.reload(); }, 1500);
+          }
         }).catch(function () { setTimeout(poll, 3000); });
     };
     setTimeout(poll, 500);
