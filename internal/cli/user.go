@@ -19,7 +19,7 @@ type userCmd struct {
 
 type userAddCmd struct {
 	Email         string `arg:"" help:"The user's e-mail: the sign-in name."`
-	Role          string `required:"" enum:"admin,marketing,supervisor,manager,operator" help:"admin, marketing, supervisor, manager or operator."`
+	Role          string `required:"" enum:"admin,marketing,supervisor,manager,operator" help:"The user's role."`
 	Name          string `help:"Full name (a manager's name as the CRM export writes it)."`
 	PasswordStdin bool   `help:"Read the password from the first line of standard input."`
 	NoPassword    bool   `help:"No password: the user signs in to the API with the token only."`
