@@ -202,6 +202,13 @@ func TestBrowserManagerSupervisorMarketing(t *testing.T) {
 	require.NoError(t, chromedp.Do(bctx, signIn(d.base, email),
 		chromedp.WaitVisible(css(`#counters`)), shot("manager-before")))
 	fixedBefore := text(t, bctx, `#count-fixed`)
+	// As-you-type: the page asks the server what it would store.
+	input := fmt.Sprintf(`#flag-%d input[name="value"]`, flagID)
+	require.NoError(t, chromedp.Do(bctx, chromedp.ScrollIntoView(css(input)),
+		chromedp.SendKeys(css(input), "musteri@gmial.com")))
+	waitFor(t, bctx, fmt.Sprintf(`document.querySelector('#flag-%d output').textContent
+		.includes("did you mean musteri@gmail.com")`, flagID), 10*time.Second,
+		"the typo is pointed out as it is typed")
 	require.NoError(t, chromedp.Do(bctx,
 		chromedp.ScrollIntoView(css(pick)),
 		chromedp.Click(css(pick)),

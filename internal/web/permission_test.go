@@ -64,7 +64,12 @@ func TestPermissionMatrix(t *testing.T) {
 			allowed:     422,
 			foreign:     true,
 		},
-		"GET /check":                  {path: "/check?field=email&value=a%40b.com", allowed: 200},
+		"POST /check": {
+			path:        "/check",
+			body:        "field=email&value=a%40b.com",
+			contentType: form,
+			allowed:     200,
+		},
 		"GET /supervisor":             {path: "/supervisor?sort=score&dir=desc", allowed: 200},
 		"GET /supervisor/export.csv":  {path: "/supervisor/export.csv", allowed: 200},
 		"GET /supervisor/export.xlsx": {path: "/supervisor/export.xlsx", allowed: 200},

@@ -136,7 +136,7 @@ func (ui *UI) Routes() []Route {
 		{"GET", "/flags", editors, false, ui.flagsPage},
 		{"POST", "/flags/{id}/fix", editors, false, ui.flagFix},
 		{"POST", "/flags/{id}/pick", editors, false, ui.flagPick},
-		{"GET", "/check", editors, false, ui.check},
+		{"POST", "/check", editors, false, ui.check},
 
 		{"GET", "/supervisor", supervisor, false, ui.supervisorPage},
 		{"GET", "/supervisor/export.csv", supervisor, false, ui.exportCSV},

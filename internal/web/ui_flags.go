@@ -288,19 +288,21 @@ type checkResult struct {
 }
 
 // check normalises a value as the fix would and says what would be stored.
+// It is a POST so that the value, a customer's address, stays out of URLs
+// and access logs.
 func (ui *UI) check(w http.ResponseWriter, r *http.Request, _ store.User) {
 	lang := langOf(r)
-	q := r.URL.Query()
+	value := r.PostFormValue("value")
 	var res checkResult
-	switch q.Get("field") {
+	switch r.PostFormValue("field") {
 	case "email":
-		e, problem := ui.emailEdit(lang, q.Get("value"))
+		e, problem := ui.emailEdit(lang, value)
 		res = checkResult{OK: e != nil, Note: problem}
 		if e != nil {
 			res.Value = e.Address
 		}
 	case "phone":
-		p, problem := ui.phoneEdit(lang, q.Get("value"), q.Get("region"))
+		p, problem := ui.phoneEdit(lang, value, r.PostFormValue("region"))
 		res = checkResult{OK: p != nil, Note: problem}
 		if p != nil {
 			res.Value = p.E164

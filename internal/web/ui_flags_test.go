@@ -83,7 +83,8 @@ func TestCheckSaysWhatWouldBeStored(t *testing.T) {
 		{"field=phone&value=0212+123+45+67", `not a mobile`},
 		{"field=phone&value=123", `"ok": false`},
 	} {
-		status, body := f.get("managerA", "/check?"+tc.query)
+		status, body, _ := f.do(f.client("managerA"), "POST", "/check", tc.query,
+			"application/x-www-form-urlencoded", nil)
 		require.Equal(t, http.StatusOK, status, tc.query)
 		require.Contains(t, body, tc.want, tc.query)
 	}

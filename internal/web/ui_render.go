@@ -38,6 +38,10 @@ type view struct {
 // Tr translates a message key into the page's language; args fill its %s/%d.
 func (v view) Tr(key string, args ...any) string { return translate(v.Lang, key, args...) }
 
+// Detail is a normaliser's or a bounce's plain-words detail in the page's
+// language.
+func (v view) Detail(s string) string { return translateDetail(v.Lang, s) }
+
 // Date prints a moment in the page's language.
 func (v view) Date(t time.Time) string {
 	if t.IsZero() {

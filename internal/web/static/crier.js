@@ -12,7 +12,7 @@
       timer = setTimeout(function () {
         var q = new URLSearchParams({field: input.dataset.check, value: input.value,
           region: input.dataset.region || ""});
-        fetch("/check?" + q, {credentials: "same-origin"}).then(function (r) { return r.json(); })
+        fetch("/check", {method: "POST", body: q, credentials: "same-origin"}).then(function (r) { return r.json(); })
           .then(function (res) {
             out.textContent = res.ok ? ("→ " + (res.value || "–") + (res.note ? " · " + res.note : ""))
               : res.note;
