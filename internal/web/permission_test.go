@@ -122,6 +122,12 @@ func TestPermissionMatrix(t *testing.T) {
 			contentType: form,
 			allowed:     422,
 		},
+		"POST /admin/users/{id}": {
+			path:        "/admin/users/" + strconv.FormatInt(f.users["managerB"].ID, 10),
+			body:        "action=bogus",
+			contentType: form,
+			allowed:     422,
+		},
 		"GET /api/v1/contacts": {path: "/api/v1/contacts", allowed: 200},
 		"GET /api/v1/contacts/{id}": {
 			path:    "/api/v1/contacts/" + ca,

@@ -158,6 +158,7 @@ func (ui *UI) Routes() []Route {
 
 		{"GET", "/admin", admin, false, ui.adminPage},
 		{"POST", "/admin/users", admin, false, ui.adminAddUser},
+		{"POST", "/admin/users/{id}", admin, false, ui.adminEditUser},
 
 		{"GET", "/api/v1/contacts", readers, true, ui.apiContacts},
 		{"GET", "/api/v1/contacts/{id}", readers, true, ui.apiContact},

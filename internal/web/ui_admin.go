@@ -68,3 +68,59 @@ func (ui *UI) adminAddUser(w http.ResponseWriter, r *http.Request, u store.User)
 	d.Problem = problem
 	ui.render(w, r, status, "admin", view{User: u, Title: "admin.title", Data: d})
 }
+
+// adminEditUser changes a user's role, or disables or enables the user. An
+// admin cannot disable or demote themselves: someone must stay admin.
+func (ui *UI) adminEditUser(w http.ResponseWriter, r *http.Request, u store.User) {
+	id, ok := pathID(r)
+	if !ok {
+		ui.fail(w, r, u, store.ErrNotFound)
+		return
+	}
+	ctx := r.Context()
+	entry := store.AuditEntry{ActorID: u.ID, Entity: "user", EntityID: id}
+	var err error
+	switch action := r.PostFormValue("action"); {
+	case id == u.ID:
+		err = errSelf
+	case action == "role" && validRole(r.PostFormValue("role")):
+		entry.Action, entry.Field, entry.New = "user.role", "role", r.PostFormValue("role")
+		err = ui.st.WebUserSetRole(ctx, id, entry.New)
+	case action == "disable" || action == "enable":
+		entry.Action, entry.Field, entry.New = "user."+action, "disabled", action
+		err = ui.st.WebUserSetDisabled(ctx, id, action == "disable")
+	default:
+		err = errBadAction
+	}
+	if err == nil {
+		err = ui.st.WebAudit(ctx, entry)
+	}
+	var problem string
+	status := http.StatusUnprocessableEntity
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/admin?done=saved", http.StatusSeeOther)
+		return
+	case errors.Is(err, store.ErrUserConflict):
+		status, problem = http.StatusConflict, translate(langOf(r), "admin.conflict")
+	case errors.Is(err, errSelf):
+		problem = translate(langOf(r), "admin.self")
+	case errors.Is(err, errBadAction):
+		problem = translate(langOf(r), "admin.bad_action")
+	default:
+		ui.fail(w, r, u, err)
+		return
+	}
+	d, derr := ui.adminData(r)
+	if derr != nil {
+		ui.fail(w, r, u, derr)
+		return
+	}
+	d.Problem = problem
+	ui.render(w, r, status, "admin", view{User: u, Title: "admin.title", Data: d})
+}
+
+var (
+	errSelf      = errors.New("web: an admin cannot change their own role or access")
+	errBadAction = errors.New("web: unknown user action")
+)

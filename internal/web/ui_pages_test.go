@@ -178,3 +178,52 @@ func TestCampaignActionsAreAudited(t *testing.T) {
 	status, _, _ = f.post("marketing", "/campaigns/no-such-campaign/launch", nil)
 	require.Equal(t, http.StatusNotFound, status)
 }
+
+func TestAdminDisablesAndChangesRoles(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	b := itoa(f.users["managerB"].ID)
+	session := f.client("managerB")
+	status, _, _ := f.do(session, "GET", "/flags", "", "", nil)
+	require.Equal(t, http.StatusOK, status)
+
+	status, _, h := f.post("admin", "/admin/users/"+b, url.Values{"action": {"disable"}})
+	require.Equal(t, http.StatusSeeOther, status)
+	require.Equal(t, "/admin?done=saved", h.Get("Location"))
+	status, _, _ = f.do(session, "GET", "/flags", "", "", nil)
+	require.Equal(t, http.StatusSeeOther, status, "a disabled user's session ends at once")
+	status, _, _ = f.do(f.client(""), "GET", "/api/v1/flags", "", "",
+		http.Header{"Authorization": {"Bearer " + f.tokens["managerB"]}})
+	require.Equal(t, http.StatusUnauthorized, status, "and so does their token")
+	status, _, _ = f.post("admin", "/admin/users/"+b, url.Values{"action": {"enable"}})
+	require.Equal(t, http.StatusSeeOther, status)
+	status, _, _ = f.do(session, "GET", "/flags", "", "", nil)
+	require.Equal(t, http.StatusOK, status)
+
+	op := itoa(f.users["operator"].ID)
+	status, _, _ = f.post("admin", "/admin/users/"+op, url.Values{"action": {"role"},
+		"role": {store.RoleSupervisor}})
+	require.Equal(t, http.StatusSeeOther, status)
+	u, err := f.st.WebUserByID(f.ctx, f.users["operator"].ID)
+	require.NoError(t, err)
+	require.Equal(t, store.RoleSupervisor, u.Role)
+
+	// A second manager of the same name cannot exist.
+	twin, _, err := CreateUser(f.ctx, f.st, UserAddParams{Email: "twin@example.com",
+		Name: "Zeynep Kılıç", Role: store.RoleOperator})
+	require.NoError(t, err)
+	status, _, _ = f.post("admin", "/admin/users/"+itoa(twin.ID), url.Values{"action": {"role"},
+		"role": {store.RoleManager}})
+	require.Equal(t, http.StatusConflict, status)
+
+	status, body, _ := f.post("admin", "/admin/users/"+itoa(f.users["admin"].ID),
+		url.Values{"action": {"disable"}})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, body, "You cannot change your own role or access.")
+
+	audit, err := f.st.WebAuditList(f.ctx, store.AuditFilter{Action: "user."})
+	require.NoError(t, err)
+	require.Len(t, audit, 3) // disable, enable, role
+	require.Equal(t, "user.role", audit[0].Action)
+	require.Equal(t, store.RoleSupervisor, audit[0].New)
+}
