@@ -203,7 +203,7 @@ var messages = map[string][2]string{
 	"audit.from":      {"From", "Eski"},
 	"audit.to":        {"To", "Yeni"},
 	"import.title":    {"Import contacts", "Kişileri içe aktar"},
-	"import.file":     {"CRM export (CSV or XLSX)", "CRM dışa aktarımı (CSV veya XLSX)"},
+	"import.file":     {"CRM export (CSV)", "CRM dışa aktarımı (CSV)"},
 	"import.preview":  {"Check the file", "Dosyayı denetle"},
 	"import.commit":   {"Import these rows", "Bu satırları içe aktar"},
 	"import.counts": {

@@ -1,5 +1,6 @@
 // Package web is crier's HTTP side: provider webhooks (Twilio status
-// callbacks), the unsubscribe page and health checks.
+// callbacks), the unsubscribe page, health checks, and the web app (ui.go:
+// sign-in, each role's pages and the JSON API).
 package web
 
 import (
