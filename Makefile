@@ -7,9 +7,10 @@ GO ?= go
 build:
 	$(GO) build -o bin/crier ./cmd/crier
 
-## test: make sure PostgreSQL and Redis are up, then run every test with the race detector
+## test: make sure PostgreSQL, Redis and Chromium (browser tests) are there, then run
+## every test with the race detector
 test:
-	bash scripts/services.sh ensure && $(GO) test -race -count=1 ./...
+	bash scripts/services.sh ensure && bash scripts/chromium.sh && $(GO) test -race -count=1 ./...
 
 ## demo: make sure the services are up, then run `crier demo`
 demo:

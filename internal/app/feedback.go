@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"time"
 
@@ -32,17 +33,19 @@ func NewFeedbackRouter(cfg config.Config, st *store.Store, logger *slog.Logger) 
 // RunServe runs `crier serve` until ctx is done: the HTTP server (webhooks,
 // unsubscribe, /metrics) and, when a bounce domain is configured, the inbound
 // SMTP receiver for bounce mail.
-func RunServe(ctx context.Context, cfg config.Config, st *store.Store, logger *slog.Logger) error {
+func RunServe(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.FS, logger *slog.Logger) error {
 	opt, err := Redis(cfg)
 	if err != nil {
 		return err
 	}
 	inspector := asynq.NewInspector(opt)
 	defer inspector.Close()
-	hooks := HooksConfig(cfg, st, logger)
-	hooks.Metrics = NewMetrics(cfg, st, inspector, logger).Handler()
-	srv := web.NewServer(st, web.Config{PublicURL: cfg.PublicURL,
-		TwilioAuthToken: cfg.Twilio.AuthToken, Links: Links(cfg), Hooks: hooks}, logger)
+	srv, closeApp, err := NewWebApp(cfg, st, fsys, logger)
+	if err != nil {
+		return err
+	}
+	defer closeApp() //nolint:errcheck // closing the queue client on the way out
+	srv.WithMetrics(NewMetrics(cfg, st, inspector, logger).Handler())
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return srv.ListenAndServe(ctx, cfg.HTTPAddr) })

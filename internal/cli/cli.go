@@ -18,6 +18,7 @@ import (
 
 // Env is the outside world a command sees.
 type Env struct {
+	Stdin  io.Reader // nil means os.Stdin
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
@@ -42,12 +43,13 @@ type commands struct {
 	Contacts contactsCmd `cmd:"" help:"Check contact files without a database."`
 	Campaign campaignCmd `cmd:"" help:"Launch, pause, resume, cancel or watch a campaign."`
 	Worker   workerCmd   `cmd:"" help:"Send queued messages (run as many as you like)."`
-	Serve    serveCmd    `cmd:"" help:"Serve webhooks (Twilio callbacks) and unsubscribe links."`
+	Serve    serveCmd    `cmd:"" help:"Serve the web app, its API, webhooks (Twilio callbacks) and unsubscribe links."`
 	Devsink  devsinkCmd  `cmd:"" help:"Run local stand-ins for SMTP and Twilio."`
 	Report   reportCmd   `cmd:"" help:"Print reports."`
 	Demo     demoCmd     `cmd:"" help:"Run the whole loop on generated data and print the report."`
 	Config   configCmd   `cmd:"" help:"Print the configuration, secrets redacted."`
 	Bounces  bouncesCmd  `cmd:"" help:"Classify bounce messages."`
+	User     userCmd     `cmd:"" help:"Manage the web app's users."`
 }
 
 // Run runs the command in args and returns the process exit code.

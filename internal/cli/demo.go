@@ -3,9 +3,12 @@ package cli
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
+	"github.com/crier-dev/crier"
 	"github.com/crier-dev/crier/internal/app"
+	"github.com/crier-dev/crier/internal/store"
 )
 
 type demoCmd struct {
@@ -14,6 +17,7 @@ type demoCmd struct {
 	Database string `default:"crier_demo" help:"Database to reset and use, on the server of CRIER_DATABASE_URL."`
 	Dir      string `help:"Directory for the generated export (default: a temporary directory)."`
 	Verbose  bool   `help:"Show the worker's and stand-ins' logs."`
+	Serve    bool   `help:"Leave the web app running on CRIER_HTTP_ADDR afterwards (Ctrl-C stops)."`
 }
 
 func (c demoCmd) Run(g *Globals) error {
@@ -46,5 +50,39 @@ func (c demoCmd) Run(g *Globals) error {
 		res.Duration.Round(100*time.Millisecond), res.ExportPath, c.Database)
 	fmt.Fprintf(w, "Try: CRIER_DATABASE_URL='%s' crier report managers --format csv\n",
 		res.DatabaseURL)
-	return nil
+	return c.webApp(g, res.DatabaseURL)
+}
+
+// webApp creates a user per role in the demo database, prints the logins
+// and either serves the web app or says how to start it.
+func (c demoCmd) webApp(g *Globals, databaseURL string) error {
+	st, err := store.Open(g.ctx, databaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logins, err := app.DemoUsers(g.ctx, st, 0)
+	if err != nil {
+		return err
+	}
+	w := g.env.Stdout
+	url := "http://" + g.cfg.HTTPAddr
+	fmt.Fprintf(w, "\nWeb app logins (password %q for all):\n", app.DemoPassword)
+	for _, l := range logins {
+		fmt.Fprintf(w, "  %-10s %s\n", l.Role, l.Email)
+	}
+	if !c.Serve {
+		fmt.Fprintf(w, "Open the web app: CRIER_DATABASE_URL='%s' crier serve, then %s\n"+
+			"(or run the demo with --serve).\n", databaseURL, url)
+		return nil
+	}
+	ln, err := net.Listen("tcp", g.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on CRIER_HTTP_ADDR %s: %w", g.cfg.HTTPAddr, err)
+	}
+	fmt.Fprintf(w, "The web app runs at %s (with stand-ins and a worker); Ctrl-C stops.\n", url)
+	cfg := g.cfg
+	cfg.DatabaseURL = databaseURL
+	cfg.QueuePrefix = "crier-demo:"
+	return app.ServeDemo(g.ctx, cfg, st, crier.Campaigns, ln, g.logger)
 }

@@ -27,16 +27,18 @@ func (c workerCmd) Run(g *Globals) error {
 	return app.RunWorker(g.ctx, g.cfg, st, app.CampaignFS(c.Dir), g.logger)
 }
 
-type serveCmd struct{}
+type serveCmd struct {
+	Dir string `type:"existingdir" help:"Directory holding campaigns/ and templates/."`
+}
 
-func (serveCmd) Run(g *Globals) error {
+func (c serveCmd) Run(g *Globals) error {
 	st, err := g.open(true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	g.logger.InfoContext(g.ctx, "Serving", "addr", g.cfg.HTTPAddr, "public_url", g.cfg.PublicURL)
-	return app.RunServe(g.ctx, g.cfg, st, g.logger)
+	return app.RunServe(g.ctx, g.cfg, st, app.CampaignFS(c.Dir), g.logger)
 }
 
 type devsinkCmd struct {

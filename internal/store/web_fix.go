@@ -339,3 +339,68 @@ func (s *Store) WebNoEmail(ctx context.Context, actorID int64, scope WebScope, c
 	}
 	return nil
 }
+
+// WebNotABounce records that a delivery flag was wrong: the address works.
+// The flag closes as not_a_real_bounce, the contact's channel status is valid
+// again and the address leaves the suppression list, each step audited. A
+// flag that is not a bounce answers ErrWrongFlag; one outside the scope,
+// ErrNotFound.
+func (s *Store) WebNotABounce(ctx context.Context, actorID int64, scope WebScope, flagID int64) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var contactID int64
+		var kind string
+		err := tx.QueryRow(ctx, `SELECT f.contact_id, f.kind FROM contact_flags f
+			JOIN contacts c ON c.id = f.contact_id
+			WHERE `+scopeSQL+` AND f.id = $3 AND f.resolved_at IS NULL
+			FOR UPDATE OF f`, scope.All, scope.OwnerID, flagID).Scan(&contactID, &kind)
+		if err != nil {
+			return userErr(fmt.Sprintf("flag %d", flagID), err)
+		}
+		channel, column, status, statusCol := "email", "email", "bounced", "email_status"
+		switch kind {
+		case "email_bounced":
+		case "phone_undeliverable":
+			channel, column, status, statusCol = "sms", "phone_e164", "undeliverable", "phone_status"
+		default:
+			return ErrWrongFlag
+		}
+		var address string
+		err = tx.QueryRow(ctx, `UPDATE contacts SET `+statusCol+` = 'valid',
+				version = version + 1, updated_at = now()
+			WHERE id = $1 AND `+statusCol+` = $2 RETURNING `+column, contactID, status).Scan(&address)
+		switch {
+		case err == nil:
+			if err := auditTx(ctx, tx, AuditEntry{ActorID: actorID, Action: "contact.update",
+				Entity: "contact", EntityID: contactID, Field: statusCol, Old: status,
+				New: "valid"}); err != nil {
+				return err
+			}
+			if err := unsuppressTx(ctx, tx, actorID, channel, address); err != nil {
+				return err
+			}
+		case !errors.Is(err, pgx.ErrNoRows):
+			return fmt.Errorf("mark contact %d valid: %w", contactID, err)
+		}
+		_, err = resolveFlagsTx(ctx, tx, contactID, actorID, []string{kind}, ResolutionNotABounce)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("flag %d is not a bounce: %w", flagID, err)
+	}
+	return nil
+}
+
+// unsuppressTx takes an address off the suppression list; the audit keeps
+// the channel only, never the address.
+func unsuppressTx(ctx context.Context, tx pgx.Tx, actorID int64, channel, address string) error {
+	tag, err := tx.Exec(ctx, `DELETE FROM suppressions WHERE channel = $1 AND address = $2`,
+		channel, address)
+	if err != nil {
+		return fmt.Errorf("lift suppression: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil
+	}
+	return auditTx(ctx, tx, AuditEntry{ActorID: actorID, Action: "suppression.lift",
+		Entity: "suppression", Field: channel, Old: "suppressed", New: "lifted"})
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Roles of the web app's users.
@@ -33,16 +34,49 @@ type User struct {
 	Role         string
 	PasswordHash string
 	HasPassword  bool
+	Disabled     bool
 	CreatedAt    time.Time
 }
 
 const userColumns = `u.id, COALESCE(u.email, ''), u.name, u.role, u.password_hash,
-	u.password_hash <> '', u.created_at`
+	u.password_hash <> '', u.disabled_at IS NOT NULL, u.created_at`
 
 func scanUser(row pgx.Row) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.HasPassword, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.HasPassword,
+		&u.Disabled, &u.CreatedAt)
 	return u, err
+}
+
+// WebUserSetRole changes a user's role. A user who would be a second manager
+// of the same name answers ErrUserConflict; an unknown user ErrNotFound.
+func (s *Store) WebUserSetRole(ctx context.Context, id int64, role string) error {
+	tag, err := s.db.Exec(ctx, `UPDATE users SET role = $2 WHERE id = $1`, id, role)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("set role of user %d: %w", id, ErrUserConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("set role of user %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("user %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// WebUserSetDisabled disables a user (their sessions and tokens stop working
+// at once) or enables them again.
+func (s *Store) WebUserSetDisabled(ctx context.Context, id int64, disabled bool) error {
+	tag, err := s.db.Exec(ctx, `UPDATE users SET disabled_at = CASE WHEN $2 THEN
+		COALESCE(disabled_at, now()) END WHERE id = $1`, id, disabled)
+	if err != nil {
+		return fmt.Errorf("disable user %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("user %d: %w", id, ErrNotFound)
+	}
+	return nil
 }
 
 func userErr(what string, err error) error {

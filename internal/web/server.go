@@ -1,5 +1,6 @@
 // Package web is crier's HTTP side: provider webhooks (Twilio status
-// callbacks), the unsubscribe page and health checks.
+// callbacks), the unsubscribe page, health checks, and the web app (ui.go:
+// sign-in, each role's pages and the JSON API).
 package web
 
 import (
@@ -40,11 +41,24 @@ type Server struct {
 	store  Store
 	cfg    Config
 	logger *slog.Logger
+	ui     *UI // the web app's pages and API; nil serves webhooks only
 }
 
 // NewServer returns the server.
 func NewServer(st Store, cfg Config, logger *slog.Logger) *Server {
 	return &Server{store: st, cfg: cfg, logger: logger}
+}
+
+// WithUI adds the web app (pages, sign-in, /api/v1) to the server.
+func (s *Server) WithUI(ui *UI) *Server {
+	s.ui = ui
+	return s
+}
+
+// WithMetrics serves h at /metrics.
+func (s *Server) WithMetrics(h http.Handler) *Server {
+	s.cfg.Hooks.Metrics = h
+	return s
 }
 
 // Handler returns the route table.
@@ -57,6 +71,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /u/{token}", s.unsubscribePage)
 	mux.HandleFunc("POST /u/{token}", s.unsubscribe)
 	s.routeHooks(mux)
+
+	// The web app: pages, sign-in and /api/v1 (ui.go holds its route table).
+	if s.ui != nil {
+		s.ui.Register(mux)
+	}
 	return http.MaxBytesHandler(mux, 1<<20)
 }
 
