@@ -3,6 +3,7 @@ package contact
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -50,9 +51,35 @@ var sciNotation = regexp.MustCompile(`^[+-]?\d+(?:[.,]\d+)?\s*[eE]\s*[+-]?\d+$`)
 // uses the first and lists the others in Extra. Placeholders give type missing; text
 // that is not a valid number gives type invalid with a Detail.
 func NormalizePhone(raw, defaultRegion string) PhoneResult {
-	region := strings.ToUpper(strings.TrimSpace(defaultRegion))
-	if region == "" {
+	return NormalizePhoneIn(raw, PhoneRegions{Contact: defaultRegion})
+}
+
+// PhoneRegions are the regions a number without a country code may belong to.
+type PhoneRegions struct {
+	// Contact is the contact's own region (its country column); "" means Home.
+	Contact string
+	// Home is the region the company works in, whose staff type the numbers; ""
+	// means the contact's region.
+	Home string
+}
+
+// NormalizePhoneIn is NormalizePhone for a contact whose region may differ from the
+// home region. A number without a country code is read in the contact's region,
+// except when that reading is not a mobile while the digits start like a home
+// mobile: "0530 934 21 8" for a contact in Germany is a Turkish mobile typed with a
+// digit missing (invalid), not the German landline libphonenumber would accept,
+// because the home staff type their customers' home mobiles, wherever they live.
+func NormalizePhoneIn(raw string, regions PhoneRegions) PhoneResult {
+	region := strings.ToUpper(strings.TrimSpace(regions.Contact))
+	home := strings.ToUpper(strings.TrimSpace(regions.Home))
+	switch {
+	case region == "" && home == "":
 		region = DefaultRegion
+	case region == "":
+		region = home
+	}
+	if home == "" {
+		home = region
 	}
 	// A line break separates numbers as , and ; do; cleaning would turn it into a blank.
 	s := cleanPhoneText(lineBreaks.Replace(raw))
@@ -63,9 +90,9 @@ func NormalizePhone(raw, defaultRegion string) PhoneResult {
 	if len(parts) == 0 {
 		return PhoneResult{Type: PhoneMissing, Region: region, Detail: detailPhoneMissing}
 	}
-	res := parseOnePhone(parts[0], region)
+	res := parseOnePhone(parts[0], region, home)
 	for _, p := range parts[1:] {
-		if x := parseOnePhone(p, region); x.E164 != "" {
+		if x := parseOnePhone(p, region, home); x.E164 != "" {
 			res.Extra = append(res.Extra, x.E164)
 		}
 	}
@@ -101,8 +128,8 @@ func splitPhones(s string) []string {
 	return out
 }
 
-// parseOnePhone reads one number of a cell.
-func parseOnePhone(part, region string) PhoneResult {
+// parseOnePhone reads one number of a cell, in region unless homeReading prefers home.
+func parseOnePhone(part, region, home string) PhoneResult {
 	if sciNotation.MatchString(part) {
 		return invalidPhone(region, detailPhoneScientific)
 	}
@@ -114,6 +141,9 @@ func parseOnePhone(part, region string) PhoneResult {
 	num, err := parseBest(number, region)
 	if err != nil {
 		return invalidPhone(region, describeParseError(number, err))
+	}
+	if alt := homeReading(number, num, home); alt != nil {
+		num, region = alt, home
 	}
 	if !phonenumbers.IsValidNumber(num) {
 		return invalidPhone(region, describeInvalid(num, number, region))
@@ -151,6 +181,61 @@ func parseBest(number, region string) (*phonenumbers.PhoneNumber, error) {
 		return alt, nil
 	}
 	return num, nil
+}
+
+// homeReading returns number read in the home region when it has no country code of
+// its own, its reading in the contact's region (num) is not a mobile, and its digits
+// start like a home mobile; else nil. A valid mobile of the contact's region always
+// stands: "050 123 4567" in the Emirates is theirs, although Turkish mobiles start 50.
+func homeReading(
+	number string, num *phonenumbers.PhoneNumber, home string,
+) *phonenumbers.PhoneNumber {
+	if home == phonenumbers.GetRegionCodeForNumber(num) || hasCountryCode(number) {
+		return nil
+	}
+	contactType := mapPhoneType(phonenumbers.GetNumberType(num))
+	if phonenumbers.IsValidNumber(num) && contactType.SMSCapable() {
+		return nil
+	}
+	alt, err := phonenumbers.Parse(number, home)
+	if err != nil || !startsLikeMobile(alt, home) {
+		return nil
+	}
+	return alt
+}
+
+// hasCountryCode reports whether a number is written with + or 00 in front.
+func hasCountryCode(number string) bool {
+	n := strings.TrimLeft(number, " (")
+	return strings.HasPrefix(n, "+") || strings.HasPrefix(n, "00")
+}
+
+// startsLikeMobile reports whether num's national digits begin a mobile number of
+// region: completed (or cut) to the length of the region's example mobile with that
+// example's own last digits, they make a valid mobile.
+func startsLikeMobile(num *phonenumbers.PhoneNumber, region string) bool {
+	example := phonenumbers.GetExampleNumberForType(region, phonenumbers.MOBILE)
+	if example == nil || int(num.GetCountryCode()) != int(example.GetCountryCode()) {
+		return false
+	}
+	want := phonenumbers.GetNationalSignificantNumber(example)
+	cc := "+" + strconv.Itoa(int(num.GetCountryCode()))
+	nsn := phonenumbers.GetNationalSignificantNumber(num)
+	// libphonenumber keeps a trunk 0 in the national number when stripping it gives
+	// no valid number, as it does for a number with a digit missing.
+	for _, digits := range []string{nsn, strings.TrimLeft(nsn, "0")} {
+		if digits == "" {
+			continue
+		}
+		if len(digits) < len(want) {
+			digits += want[len(digits):]
+		}
+		candidate, err := phonenumbers.Parse(cc+digits[:len(want)], region)
+		if err == nil && mapPhoneType(phonenumbers.GetNumberType(candidate)).SMSCapable() {
+			return true
+		}
+	}
+	return false
 }
 
 // hasDialPrefix reports whether the number starts with +, 00 or a trunk 0.
