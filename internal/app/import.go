@@ -85,6 +85,7 @@ func importFile(ctx context.Context, st *store.Store, path string, opts ImportOp
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import: %w", err)
 	}
+	defer r.Close()
 	sum := ImportSummary{File: name, Layout: r.Layout(), Encoding: r.Encoding()}
 	sum.ID, err = st.ImportBegin(ctx, store.ImportBeginParams{FileName: name,
 		Layout: sum.Layout, Encoding: sum.Encoding})

@@ -131,7 +131,11 @@ func splitPhones(s string) []string {
 // parseOnePhone reads one number of a cell, in region unless homeReading prefers home.
 func parseOnePhone(part, region, home string) PhoneResult {
 	if sciNotation.MatchString(part) {
-		return invalidPhone(region, detailPhoneScientific)
+		exact, ok := expandScientific(part)
+		if !ok {
+			return invalidPhone(region, detailPhoneScientific)
+		}
+		part = exact
 	}
 	number, ext := splitExtension(part)
 	number, detail := stripLabels(number)
@@ -157,6 +161,21 @@ func parseOnePhone(part, region, home string) PhoneResult {
 		Region:    phonenumbers.GetRegionCodeForNumber(num),
 		Extension: ext,
 	}
+}
+
+// expandScientific writes a number in scientific notation as its digits when the
+// mantissa holds every digit ("9.05321234567E+11" is 905321234567, as an XLSX cell
+// stores it); ok is false when digits were lost ("5,32123E+09", as Excel shows it).
+func expandScientific(s string) (string, bool) {
+	s = strings.ReplaceAll(strings.TrimLeft(s, "+"), " ", "")
+	mantissa, exp, _ := strings.Cut(strings.ToUpper(s), "E")
+	whole, frac, _ := strings.Cut(strings.ReplaceAll(mantissa, ",", "."), ".")
+	e, err := strconv.Atoi(strings.TrimPrefix(exp, "+"))
+	// Fewer decimals than the exponent: the zeros it implies are digits nobody kept.
+	if err != nil || strings.HasPrefix(whole, "-") || e != len(frac) {
+		return "", false
+	}
+	return whole + frac, true
 }
 
 // parseBest parses number in region. For a bare run of digits that starts with the

@@ -108,6 +108,7 @@ func (c *checker) file(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	defer rd.Close()
 	for {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
