@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +24,7 @@ type ImportOptions struct {
 	// Managers is a roster of managers, so that managers created from a
 	// name-only owner column get their address and e-mail owners their name.
 	Managers Roster
-	// Progress, when set, is called every 500 rows with the rows read so far.
+	// Progress, when set, is called after each batch of rows with the rows read so far.
 	Progress func(rows int)
 	// DryRun reads, checks and matches every row against the database, counts
 	// what would happen, and then rolls everything back.
@@ -93,58 +92,21 @@ func importFile(ctx context.Context, st *store.Store, path string, opts ImportOp
 		return sum, err
 	}
 	owners := ownerCache{st: st, roster: opts.Managers, ids: map[string]int64{}}
-	written := map[int64]bool{}
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	state := importState{st: st, owners: &owners, sum: &sum, touched: map[int64]bool{}}
+	norm := contact.Options{DefaultRegion: opts.DefaultRegion}
+	err = streamBatches(ctx, r, norm, func(batch []normalized) error {
+		if err := state.writeBatch(ctx, batch); err != nil {
+			return err
 		}
-		if err != nil {
-			return sum, fmt.Errorf("import %s: %w", name, err)
-		}
-		if err := importRecord(ctx, st, &owners, written, &sum, rec, opts); err != nil {
-			return sum, fmt.Errorf("import %s row %d: %w", name, rec.Row, err)
-		}
-		if opts.Progress != nil && sum.RowsIn%500 == 0 {
+		if opts.Progress != nil {
 			opts.Progress(sum.RowsIn)
 		}
+		return nil
+	})
+	if err != nil {
+		return sum, fmt.Errorf("import %s: %w", name, err)
 	}
 	return sum, st.ImportFinish(ctx, sum.ID, sum.ImportCounts)
-}
-
-func importRecord(ctx context.Context, st *store.Store, owners *ownerCache,
-	written map[int64]bool, sum *ImportSummary, rec importer.Record, opts ImportOptions) error {
-	sum.RowsIn++
-	if rec.Err != nil {
-		sum.Rejected++
-		sum.Rejects = append(sum.Rejects, *rec.Err)
-		return st.ImportReject(ctx, store.ImportRejectParams{ImportID: sum.ID, Row: rec.Row,
-			Line: rec.Line, Column: rec.Err.Column, Reason: rec.Err.Reason})
-	}
-	c := contact.Normalize(rec.Input, contact.Options{DefaultRegion: opts.DefaultRegion})
-	ownerID, err := owners.id(ctx, c.Owner)
-	if err != nil {
-		return err
-	}
-	id, result, err := st.ContactUpsert(ctx, store.ContactUpsertParams{ImportID: sum.ID,
-		OwnerID: ownerID, Contact: c, Row: rec.Row,
-		Written: func(id int64) bool { return written[id] }})
-	if err != nil {
-		return err
-	}
-	written[id] = true
-	switch result {
-	case store.Duplicate:
-		sum.Unchanged++
-		sum.Duplicates++
-	case store.Inserted:
-		sum.Imported++
-	case store.Updated:
-		sum.Updated++
-	case store.Unchanged:
-		sum.Unchanged++
-	}
-	return nil
 }
 
 // ownerCache finds or creates the manager of an owner cell once per import.

@@ -55,10 +55,11 @@ func collapseSpaces(s string) string {
 	return strings.Join(strings.Fields(cleanText(s)), " ")
 }
 
-// cleanValue is the text of a free-text cell: composed (NFC), cleaned, single-spaced,
-// and empty when the cell is a placeholder.
+// cleanValue is the text of a free-text cell: cleaned, single-spaced, composed (NFC)
+// and empty when the cell is a placeholder. Composing comes last: a dropped invisible
+// or broken character may have stood between a letter and its accent.
 func cleanValue(s string) string {
-	c := collapseSpaces(norm.NFC.String(s))
+	c := norm.NFC.String(collapseSpaces(s))
 	if IsPlaceholder(c) {
 		return ""
 	}

@@ -68,7 +68,7 @@ func TestReadXLSX(t *testing.T) {
 		{FullName: "hasan  TUNCER", Company: "Ege Medikal A.Ş.", Email: "hasan@example.com",
 			Phones: phones("Cep Tel", "5321234567"), Owner: "İPEK  DOĞAN"},
 		{FullName: "Ümran Su Çakır", Company: "Boğaziçi; Lojistik",
-			Email: "umran@example.com",
+			Email:  "umran@example.com",
 			Phones: phones("Cep Tel", "905321234568", "Sabit Tel", "0212 555 12 34"),
 			Owner:  "ipek.dogan@example.com", OptOut: true},
 		{FullName: "Şule Işık", Email: "sule@gmial.com",

@@ -189,12 +189,12 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		if err := recordChangeTx(ctx, tx, p.ImportID, id, "inserted"); err != nil {
 			return 0, 0, err
 		}
-		return id, Inserted, claimKeysTx(ctx, tx, id, keys)
+		return id, Inserted, claimImportKeysTx(ctx, tx, p.ImportID, id, keys)
 	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("match contact: %w", err)
 	}
-	if err := claimKeysTx(ctx, tx, old.id, keys); err != nil {
+	if err := claimImportKeysTx(ctx, tx, p.ImportID, old.id, keys); err != nil {
 		return 0, 0, err
 	}
 
@@ -436,8 +436,15 @@ func (s *Store) ManagerIDs(ctx context.Context, keys []string) ([]int64, error) 
 // claimKeysTx records keys as identities of the contact; a key another
 // contact holds already stays with it.
 func claimKeysTx(ctx context.Context, tx pgx.Tx, contactID int64, keys []string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO contact_keys (key, contact_id)
-		SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`, keys, contactID)
+	return claimImportKeysTx(ctx, tx, 0, contactID, keys)
+}
+
+// claimImportKeysTx is claimKeysTx for an import (0: none), which a revert takes
+// the keys back from.
+func claimImportKeysTx(ctx context.Context, tx pgx.Tx, importID, contactID int64, keys []string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO contact_keys (key, contact_id, import_id)
+		SELECT unnest($1::text[]), $2, NULLIF($3, 0) ON CONFLICT DO NOTHING`,
+		keys, contactID, importID)
 	if err != nil {
 		return fmt.Errorf("record keys of contact %d: %w", contactID, err)
 	}

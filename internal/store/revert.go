@@ -53,6 +53,18 @@ func (s *Store) ImportRevert(ctx context.Context, importID int64) (RevertResult,
 
 func revertTx(ctx context.Context, tx pgx.Tx, importID int64) (RevertResult, error) {
 	var res RevertResult
+	// The keys the import gave the contacts it reverts go first, while the contacts
+	// still show which those are.
+	_, err := tx.Exec(ctx, `
+		DELETE FROM contact_keys k USING import_changes ch, contacts c
+		WHERE k.import_id = $1 AND ch.import_id = $1 AND ch.contact_id = k.contact_id
+			AND c.id = ch.contact_id AND c.import_id = $1 AND c.deleted_at IS NULL
+			AND ((ch.action = 'inserted' AND c.version = 1)
+			  OR (ch.action = 'updated' AND c.version = (ch.before->>'version')::int + 1))`,
+		importID)
+	if err != nil {
+		return res, fmt.Errorf("take back keys: %w", err)
+	}
 	tag, err := tx.Exec(ctx, `
 		UPDATE contacts c SET deleted_at = now(), updated_at = now(), version = version + 1
 		FROM import_changes ch
