@@ -1,6 +1,7 @@
 package contact
 
 import (
+	"github.com/nyaruka/phonenumbers"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -50,6 +51,7 @@ func FuzzNormalizePhone(f *testing.F) {
 	f.Add("0530 934 21 8", "DE", "TR")
 	f.Add("050 123 4567", "AE", "TR")
 	f.Fuzz(func(t *testing.T, raw, region, home string) {
+		requireDomesticAgrees(t, raw, strings.ToUpper(region))
 		got := NormalizePhoneIn(raw, PhoneRegions{Contact: region, Home: home})
 		switch {
 		case got.E164 != "" && (got.Type == PhoneInvalid || got.Type == PhoneMissing):
@@ -93,4 +95,21 @@ func FuzzNormalizeName(f *testing.F) {
 			t.Fatalf("%q splits into a surname without a first name", raw)
 		}
 	})
+}
+
+// requireDomesticAgrees checks parseDomestic, the fast path, against libphonenumber.
+func requireDomesticAgrees(t *testing.T, number, region string) {
+	t.Helper()
+	fast, ok := parseDomestic(number, region)
+	if !ok {
+		return
+	}
+	full, err := parseBest(number, region)
+	if err != nil || !phonenumbers.IsValidNumber(full) {
+		t.Fatalf("%q in %s: the fast path found a number libphonenumber does not", number, region)
+	}
+	if a, b := phonenumbers.Format(fast, phonenumbers.E164),
+		phonenumbers.Format(full, phonenumbers.E164); a != b {
+		t.Fatalf("%q in %s: fast path %s, libphonenumber %s", number, region, a, b)
+	}
 }

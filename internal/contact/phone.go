@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+	"google.golang.org/protobuf/proto"
 )
 
 // DefaultRegion is the region a phone number without a country code is read in when
@@ -115,7 +116,7 @@ func splitPhones(s string) []string {
 		return r == ';' || r == '/' || r == '|'
 	}) {
 		f = strings.TrimSpace(f)
-		if sciNotation.MatchString(f) {
+		if strings.ContainsAny(f, "eE") && sciNotation.MatchString(f) {
 			out = append(out, f)
 			continue
 		}
@@ -130,7 +131,7 @@ func splitPhones(s string) []string {
 
 // parseOnePhone reads one number of a cell, in region unless homeReading prefers home.
 func parseOnePhone(part, region, home string) PhoneResult {
-	if sciNotation.MatchString(part) {
+	if strings.ContainsAny(part, "eE") && sciNotation.MatchString(part) {
 		exact, ok := expandScientific(part)
 		if !ok {
 			return invalidPhone(region, detailPhoneScientific)
@@ -142,12 +143,24 @@ func parseOnePhone(part, region, home string) PhoneResult {
 	if detail != "" {
 		return invalidPhone(region, detail)
 	}
+	if region == home {
+		if num, ok := parseDomestic(number, region); ok {
+			return PhoneResult{
+				E164:      "+" + strconv.Itoa(int(num.GetCountryCode())) + strconv.FormatUint(num.GetNationalNumber(), 10),
+				Type:      mapPhoneType(phonenumbers.GetNumberType(num)),
+				Region:    region,
+				Extension: ext,
+			}
+		}
+	}
 	num, err := parseBest(number, region)
 	if err != nil {
 		return invalidPhone(region, describeParseError(number, err))
 	}
-	if alt := homeReading(number, num, home); alt != nil {
-		num, region = alt, home
+	if region != home {
+		if alt := homeReading(number, num, home); alt != nil {
+			num, region = alt, home
+		}
 	}
 	if !phonenumbers.IsValidNumber(num) {
 		return invalidPhone(region, describeInvalid(num, number, region))
@@ -161,6 +174,67 @@ func parseOnePhone(part, region, home string) PhoneResult {
 		Region:    phonenumbers.GetRegionCodeForNumber(num),
 		Extension: ext,
 	}
+}
+
+// domesticRegions are the regions parseDomestic serves: their trunk prefix is a
+// plain 0 that Parse strips with no other rule (checked by the tests and the fuzz
+// target against libphonenumber). Others take the full path.
+var domesticRegions = map[string]bool{"TR": true, "DE": true, "GB": true}
+
+// parseDomestic is a fast path for the common case, a valid number of region typed
+// with separators only: "0532 123 45 67", "+90 (532) 123-45-67", "0090 532...",
+// "5321234567". It builds the number libphonenumber's Parse would give without
+// running Parse's many expressions; ok is false for anything else, which then
+// takes the full path.
+func parseDomestic(number, region string) (*phonenumbers.PhoneNumber, bool) {
+	var digits [20]byte
+	n, plus := 0, false
+	for i := 0; i < len(number); i++ {
+		switch c := number[i]; {
+		case c >= '0' && c <= '9':
+			if n == len(digits) {
+				return nil, false
+			}
+			digits[n] = c
+			n++
+		case c == '+' && n == 0 && !plus:
+			plus = true
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+		default:
+			return nil, false
+		}
+	}
+	if !domesticRegions[region] {
+		return nil, false
+	}
+	cc := strconv.Itoa(phonenumbers.GetCountryCodeForRegion(region))
+	d := string(digits[:n])
+	switch {
+	case plus || strings.HasPrefix(d, "00"):
+		d = strings.TrimPrefix(d, "00")
+		if !strings.HasPrefix(d, cc) {
+			return nil, false
+		}
+		d = d[len(cc):]
+	case strings.HasPrefix(d, "0"):
+		d = d[1:]
+	case strings.HasPrefix(d, cc):
+		return nil, false // maybe the country code without its +: the full path decides
+	}
+	if d == "" || d[0] == '0' || len(d) > 17 {
+		return nil, false
+	}
+	nsn, err := strconv.ParseUint(d, 10, 64)
+	if err != nil {
+		return nil, false
+	}
+	code, _ := strconv.Atoi(cc)
+	num := &phonenumbers.PhoneNumber{CountryCode: proto.Int32(int32(code)),
+		NationalNumber: proto.Uint64(nsn)}
+	if !phonenumbers.IsValidNumberForRegion(num, region) {
+		return nil, false
+	}
+	return num, true
 }
 
 // expandScientific writes a number in scientific notation as its digits when the

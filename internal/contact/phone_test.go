@@ -106,3 +106,22 @@ func TestNormalizePhoneInHomeRegion(t *testing.T) {
 		})
 	}
 }
+
+func TestParseDomesticAgreesWithLibphonenumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range loadTSV(t, "phones.tsv") {
+		region := tc["region"]
+		if region == "" {
+			region = DefaultRegion
+		}
+		requireDomesticAgrees(t, tc["raw"], region)
+	}
+	for _, n := range []string{"0532 123 45 67", "+90 (532) 123-45-67", "0090 532 123 45 67",
+		"5321234567", "0212 555 12 34", "030 1234567", "+49 30 1234567"} {
+		for _, region := range []string{"TR", "DE", "GB", "US"} {
+			requireDomesticAgrees(t, n, region)
+		}
+	}
+	_, ok := parseDomestic("0532 123 45 67", "TR")
+	require.True(t, ok, "the common case takes the fast path")
+}

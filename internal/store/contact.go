@@ -186,9 +186,6 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		if err != nil {
 			return 0, 0, err
 		}
-		if err := recordChangeTx(ctx, tx, p.ImportID, id, "inserted"); err != nil {
-			return 0, 0, err
-		}
 		return id, Inserted, claimImportKeysTx(ctx, tx, p.ImportID, id, keys)
 	}
 	if err != nil {
@@ -237,9 +234,9 @@ func contactInsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		INSERT INTO contacts (owner_id, external_id, first_name, last_name, company,
 			email_raw, email, email_suggestion, email_status,
 			phone_raw, phone_e164, phone_type, phone_status, region,
-			consent_email, consent_sms, tags, import_id, fingerprint)
+			consent_email, consent_sms, tags, import_id, created_import_id, fingerprint)
 		VALUES (NULLIF($1, 0), NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9,
-			$10, $11, $12, $13, $14, $15, $15, $16, $17, $18)
+			$10, $11, $12, $13, $14, $15, $15, $16, $17, $17, $18)
 		RETURNING id`,
 		p.OwnerID, c.ExternalID, c.FirstName, c.LastName, c.Company,
 		c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
@@ -451,8 +448,9 @@ func claimImportKeysTx(ctx context.Context, tx pgx.Tx, importID, contactID int64
 	return nil
 }
 
-// recordChangeTx notes what an import does to a contact, keeping the contact
-// as it was before an update so that the import can be reverted. Only the
+// recordChangeTx notes what an import does to a contact it updates, keeping the
+// contact as it was before so that the import can be reverted (a contact it
+// creates carries the import in created_import_id). Only the
 // first change of an import to a contact is kept: it holds the state before.
 func recordChangeTx(ctx context.Context, tx pgx.Tx, importID, contactID int64, action string) error {
 	_, err := tx.Exec(ctx, `

@@ -63,8 +63,9 @@ type NewContact struct {
 	Extra map[contact.Flag]string
 }
 
-// ContactsInsert inserts new contacts of an import with COPY, with their keys, open
-// flags and the import's change records, and returns their IDs in order.
+// ContactsInsert inserts new contacts of an import with COPY, with their keys and
+// open flags, and returns their IDs in order. The contacts carry the import as
+// their creator, which is how a revert finds them.
 func (s *Store) ContactsInsert(ctx context.Context, importID int64, cs []NewContact) ([]int64, error) {
 	if len(cs) == 0 {
 		return nil, nil
@@ -88,14 +89,6 @@ func (s *Store) ContactsInsert(ctx context.Context, importID int64, cs []NewCont
 	if err := s.copyFlags(ctx, ids, cs); err != nil {
 		return nil, err
 	}
-	_, err = s.db.CopyFrom(ctx, pgx.Identifier{"import_changes"},
-		[]string{"import_id", "contact_id", "action"},
-		pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
-			return []any{importID, ids[i], "inserted"}, nil
-		}))
-	if err != nil {
-		return nil, fmt.Errorf("record inserted contacts: %w", err)
-	}
 	return ids, nil
 }
 
@@ -103,7 +96,7 @@ var contactCopyColumns = []string{
 	"id", "owner_id", "external_id", "first_name", "last_name", "company",
 	"email_raw", "email", "email_suggestion", "email_status",
 	"phone_raw", "phone_e164", "phone_type", "phone_status", "region",
-	"consent_email", "consent_sms", "tags", "import_id", "fingerprint",
+	"consent_email", "consent_sms", "tags", "import_id", "created_import_id", "fingerprint",
 }
 
 func (s *Store) copyContacts(ctx context.Context, importID int64, ids []int64, cs []NewContact) error {
@@ -121,7 +114,8 @@ func (s *Store) copyContacts(ctx context.Context, importID int64, ids []int64, c
 			return []any{ids[i], ownerID, extID, c.FirstName, c.LastName, c.Company,
 				c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
 				c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
-				!c.OptOut, !c.OptOut, nonNil(c.Tags), importID, fingerprint(c, owner)}, nil
+				!c.OptOut, !c.OptOut, nonNil(c.Tags), importID, importID,
+				fingerprint(c, owner)}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("insert contacts: %w", err)

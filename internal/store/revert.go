@@ -56,20 +56,22 @@ func revertTx(ctx context.Context, tx pgx.Tx, importID int64) (RevertResult, err
 	// The keys the import gave the contacts it reverts go first, while the contacts
 	// still show which those are.
 	_, err := tx.Exec(ctx, `
-		DELETE FROM contact_keys k USING import_changes ch, contacts c
-		WHERE k.import_id = $1 AND ch.import_id = $1 AND ch.contact_id = k.contact_id
-			AND c.id = ch.contact_id AND c.import_id = $1 AND c.deleted_at IS NULL
-			AND ((ch.action = 'inserted' AND c.version = 1)
-			  OR (ch.action = 'updated' AND c.version = (ch.before->>'version')::int + 1))`,
+		DELETE FROM contact_keys k USING contacts c
+		WHERE k.import_id = $1 AND c.id = k.contact_id AND c.import_id = $1
+			AND c.deleted_at IS NULL
+			AND ((c.created_import_id = $1 AND c.version = 1)
+			  OR EXISTS (SELECT 1 FROM import_changes ch
+			             WHERE ch.import_id = $1 AND ch.contact_id = c.id
+			               AND ch.action = 'updated'
+			               AND c.version = (ch.before->>'version')::int + 1))`,
 		importID)
 	if err != nil {
 		return res, fmt.Errorf("take back keys: %w", err)
 	}
 	tag, err := tx.Exec(ctx, `
 		UPDATE contacts c SET deleted_at = now(), updated_at = now(), version = version + 1
-		FROM import_changes ch
-		WHERE ch.import_id = $1 AND ch.action = 'inserted' AND c.id = ch.contact_id
-			AND c.import_id = $1 AND c.version = 1 AND c.deleted_at IS NULL`, importID)
+		WHERE c.created_import_id = $1 AND c.import_id = $1 AND c.version = 1
+			AND c.deleted_at IS NULL`, importID)
 	if err != nil {
 		return res, fmt.Errorf("remove created contacts: %w", err)
 	}
@@ -92,7 +94,9 @@ func revertTx(ctx context.Context, tx pgx.Tx, importID int64) (RevertResult, err
 		return res, fmt.Errorf("restore updated contacts: %w", err)
 	}
 	res.Restored = int(tag.RowsAffected())
-	err = tx.QueryRow(ctx, `SELECT count(*) FROM import_changes WHERE import_id = $1`,
+	err = tx.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM import_changes WHERE import_id = $1 AND action = 'updated') +
+		(SELECT count(*) FROM contacts WHERE created_import_id = $1)`,
 		importID).Scan(&res.Kept)
 	if err != nil {
 		return res, fmt.Errorf("count changes: %w", err)
