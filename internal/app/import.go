@@ -29,6 +29,8 @@ type ImportOptions struct {
 	// DryRun reads, checks and matches every row against the database, counts
 	// what would happen, and then rolls everything back.
 	DryRun bool
+	// BatchRows is how many rows are normalised and written together; 0 means 2000.
+	BatchRows int
 }
 
 // errDryRun rolls back a dry run's transaction.
@@ -94,7 +96,7 @@ func importFile(ctx context.Context, st *store.Store, path string, opts ImportOp
 	owners := ownerCache{st: st, roster: opts.Managers, ids: map[string]int64{}}
 	state := importState{st: st, owners: &owners, sum: &sum, touched: map[int64]bool{}}
 	norm := contact.Options{DefaultRegion: opts.DefaultRegion}
-	err = streamBatches(ctx, r, norm, func(batch []normalized) error {
+	err = streamBatches(ctx, r, opts.BatchRows, norm, func(batch []normalized) error {
 		if err := state.writeBatch(ctx, batch); err != nil {
 			return err
 		}

@@ -14,9 +14,9 @@ import (
 	"github.com/crier-dev/crier/internal/store"
 )
 
-// batchRows is how many rows an import normalises and writes per batch: enough to
-// make a COPY worth its round trips, few enough to keep memory flat.
-const batchRows = 2000
+// defaultBatchRows is how many rows an import normalises and writes per batch:
+// enough to make a COPY worth its round trips, few enough to keep memory flat.
+const defaultBatchRows = 2000
 
 // normalized is one record with its normalised contact (zero when rejected).
 type normalized struct {
@@ -33,8 +33,11 @@ type batchJob struct {
 // streamBatches reads r in batches, normalises them on all cores and hands them to
 // write in file order. Reading, normalising and writing overlap; at most a few
 // batches are in memory at once.
-func streamBatches(ctx context.Context, r *importer.Reader, opts contact.Options,
+func streamBatches(ctx context.Context, r *importer.Reader, size int, opts contact.Options,
 	write func([]normalized) error) error {
+	if size <= 0 {
+		size = defaultBatchRows
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	workers := max(1, runtime.GOMAXPROCS(0))
 	jobs := make(chan batchJob, workers)
@@ -43,7 +46,7 @@ func streamBatches(ctx context.Context, r *importer.Reader, opts contact.Options
 	g.Go(func() error {
 		defer close(jobs)
 		defer close(ordered)
-		return readBatches(ctx, r, jobs, ordered)
+		return readBatches(ctx, r, size, jobs, ordered)
 	})
 	for range workers {
 		g.Go(func() error {
@@ -78,11 +81,12 @@ func streamBatches(ctx context.Context, r *importer.Reader, opts contact.Options
 }
 
 // readBatches sends every batch of r to the workers and, in order, to the writer.
-func readBatches(ctx context.Context, r *importer.Reader, jobs, ordered chan<- batchJob) error {
+func readBatches(ctx context.Context, r *importer.Reader, size int,
+	jobs, ordered chan<- batchJob) error {
 	for {
-		recs := make([]importer.Record, 0, batchRows)
+		recs := make([]importer.Record, 0, size)
 		var readErr error
-		for len(recs) < batchRows {
+		for len(recs) < size {
 			rec, err := r.Next()
 			if err != nil {
 				readErr = err

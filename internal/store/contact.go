@@ -197,7 +197,7 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 
 	conflict := old.ownerID != nil && p.OwnerID != 0 && *old.ownerID != p.OwnerID
 	if p.Written != nil && p.Written(old.id) {
-		return old.id, Duplicate, flagDuplicateTx(ctx, tx, old.id, p.Row, conflict)
+		return old.id, Duplicate, flagDuplicateTx(ctx, tx, p.ImportID, old.id, p.Row, conflict)
 	}
 	flags := c.Flags
 	if conflict {
@@ -207,7 +207,7 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	}
 	fp := fingerprint(c, p.OwnerID)
 	if fp == old.fingerprint {
-		return old.id, Unchanged, syncFlagsTx(ctx, tx, old.id, flags, c.FlagDetail)
+		return old.id, Unchanged, syncFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail)
 	}
 	if err := recordChangeTx(ctx, tx, p.ImportID, old.id, "updated"); err != nil {
 		return 0, 0, err
@@ -215,7 +215,7 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	if err := contactUpdateTx(ctx, tx, old.id, p, fp); err != nil {
 		return 0, 0, err
 	}
-	return old.id, Updated, syncFlagsTx(ctx, tx, old.id, flags, c.FlagDetail)
+	return old.id, Updated, syncFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail)
 }
 
 func withDetail(m map[contact.Flag]string, f contact.Flag, detail string) map[contact.Flag]string {
@@ -245,7 +245,7 @@ func contactInsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	if err != nil {
 		return 0, fmt.Errorf("insert contact: %w", err)
 	}
-	return id, syncFlagsTx(ctx, tx, id, c.Flags, c.FlagDetail)
+	return id, syncFlagsTx(ctx, tx, p.ImportID, id, c.Flags, c.FlagDetail)
 }
 
 // contactUpdateTx overwrites the contact's data with the import's. An address
@@ -289,7 +289,8 @@ var importFlagKinds = []string{
 
 // flagDuplicateTx opens the duplicate flag (and owner_conflict when the rows
 // name different managers) on a contact an import lists twice.
-func flagDuplicateTx(ctx context.Context, tx pgx.Tx, contactID int64, row int, conflict bool) error {
+func flagDuplicateTx(ctx context.Context, tx pgx.Tx, importID, contactID int64, row int,
+	conflict bool) error {
 	kinds := []string{string(contact.FlagDuplicate)}
 	details := []string{fmt.Sprintf("listed again in the same import (row %d)", row)}
 	if conflict {
@@ -297,10 +298,11 @@ func flagDuplicateTx(ctx context.Context, tx pgx.Tx, contactID int64, row int, c
 		details = append(details, "the same customer is listed under two managers")
 	}
 	_, err := tx.Exec(ctx, `
-		INSERT INTO contact_flags (contact_id, kind, field, detail, source)
-		SELECT $1, k, '', d, 'import' FROM unnest($2::text[], $3::text[]) AS t (k, d)
+		INSERT INTO contact_flags (contact_id, kind, field, detail, source, import_id)
+		SELECT $1, k, '', d, 'import', NULLIF($4, 0)
+		FROM unnest($2::text[], $3::text[]) AS t (k, d)
 		ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL DO NOTHING`,
-		contactID, kinds, details)
+		contactID, kinds, details, importID)
 	if err != nil {
 		return fmt.Errorf("flag duplicate contact %d: %w", contactID, err)
 	}
@@ -310,8 +312,8 @@ func flagDuplicateTx(ctx context.Context, tx pgx.Tx, contactID int64, row int, c
 // syncFlagsTx opens the given import flags and closes the import flags that no
 // longer hold. A delivery flag (a bounce) closes when its field no longer holds
 // the address that bounced, which contactUpdateTx decides through the status.
-func syncFlagsTx(ctx context.Context, tx pgx.Tx, contactID int64, flags []contact.Flag,
-	detail map[contact.Flag]string) error {
+func syncFlagsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
+	flags []contact.Flag, detail map[contact.Flag]string) error {
 	kinds := make([]string, len(flags))
 	fields := make([]string, len(flags))
 	details := make([]string, len(flags))
@@ -319,21 +321,22 @@ func syncFlagsTx(ctx context.Context, tx pgx.Tx, contactID int64, flags []contac
 		kinds[i], fields[i], details[i] = string(f), flagField(f), detail[f]
 	}
 	_, err := tx.Exec(ctx, `
-		UPDATE contact_flags SET resolved_at = now()
+		UPDATE contact_flags SET resolved_at = now(), resolved_import_id = NULLIF($4, 0)
 		WHERE contact_id = $1 AND resolved_at IS NULL
 			AND ((kind = ANY($3) AND kind <> ALL($2))
 			  OR (kind = 'email_bounced' AND (SELECT email_status FROM contacts WHERE id = $1) <> 'bounced')
 			  OR (kind = 'phone_undeliverable'
 			      AND (SELECT phone_status FROM contacts WHERE id = $1) <> 'undeliverable'))`,
-		contactID, kinds, importFlagKinds)
+		contactID, kinds, importFlagKinds, importID)
 	if err != nil {
 		return fmt.Errorf("close fixed flags: %w", err)
 	}
 	_, err = tx.Exec(ctx, `
-		INSERT INTO contact_flags (contact_id, kind, field, detail, source)
-		SELECT $1, k, f, d, 'import' FROM unnest($2::text[], $3::text[], $4::text[]) AS t (k, f, d)
+		INSERT INTO contact_flags (contact_id, kind, field, detail, source, import_id)
+		SELECT $1, k, f, d, 'import', NULLIF($5, 0)
+		FROM unnest($2::text[], $3::text[], $4::text[]) AS t (k, f, d)
 		ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL DO NOTHING`,
-		contactID, kinds, fields, details)
+		contactID, kinds, fields, details, importID)
 	if err != nil {
 		return fmt.Errorf("open flags: %w", err)
 	}

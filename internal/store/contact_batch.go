@@ -86,7 +86,7 @@ func (s *Store) ContactsInsert(ctx context.Context, importID int64, cs []NewCont
 	if err := s.copyKeys(ctx, importID, ids, cs); err != nil {
 		return nil, err
 	}
-	if err := s.copyFlags(ctx, ids, cs); err != nil {
+	if err := s.copyFlags(ctx, importID, ids, cs); err != nil {
 		return nil, err
 	}
 	return ids, nil
@@ -138,21 +138,22 @@ func (s *Store) copyKeys(ctx context.Context, importID int64, ids []int64, cs []
 	return nil
 }
 
-func (s *Store) copyFlags(ctx context.Context, ids []int64, cs []NewContact) error {
+func (s *Store) copyFlags(ctx context.Context, importID int64, ids []int64, cs []NewContact) error {
 	var rows [][]any
 	for i, nc := range cs {
 		for _, f := range nc.Contact.Flags {
 			rows = append(rows, []any{ids[i], string(f), flagField(f),
-				nc.Contact.FlagDetail[f], "import"})
+				nc.Contact.FlagDetail[f], "import", importID})
 		}
 		for _, f := range []contact.Flag{contact.FlagDuplicate, contact.FlagOwnerConflict} {
 			if d, ok := nc.Extra[f]; ok && !hasFlag(nc.Contact.Flags, f) {
-				rows = append(rows, []any{ids[i], string(f), "", d, "import"})
+				rows = append(rows, []any{ids[i], string(f), "", d, "import", importID})
 			}
 		}
 	}
 	_, err := s.db.CopyFrom(ctx, pgx.Identifier{"contact_flags"},
-		[]string{"contact_id", "kind", "field", "detail", "source"}, pgx.CopyFromRows(rows))
+		[]string{"contact_id", "kind", "field", "detail", "source", "import_id"},
+		pgx.CopyFromRows(rows))
 	if err != nil {
 		return fmt.Errorf("open flags of new contacts: %w", err)
 	}
@@ -190,11 +191,12 @@ func (s *Store) ContactsMarkDuplicates(ctx context.Context, importID int64, mark
 		}
 	}
 	_, err := s.db.Exec(ctx, `
-		INSERT INTO contact_flags (contact_id, kind, field, detail, source)
-		SELECT id, k, '', d, 'import' FROM unnest($1::bigint[], $2::text[], $3::text[])
-			WITH ORDINALITY AS t (id, k, d, n) ORDER BY n
+		INSERT INTO contact_flags (contact_id, kind, field, detail, source, import_id)
+		SELECT id, k, '', d, 'import', $4
+		FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS t (id, k, d, n)
+		ORDER BY n
 		ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL DO NOTHING`,
-		ids, kinds, details)
+		ids, kinds, details, importID)
 	if err != nil {
 		return fmt.Errorf("flag duplicate contacts: %w", err)
 	}
