@@ -11,7 +11,7 @@ import (
 )
 
 type importCmd struct {
-	Files       []string `arg:"" type:"existingfile" help:"CRM export files (CSV)."`
+	Files       []string `arg:"" type:"existingfile" help:"CRM export files (CSV or XLSX)."`
 	OwnerColumn string   `help:"Header of the owner column, when auto-detection picks the wrong one."`
 	Map         string   `type:"existingfile" help:"Mapping file: which header holds which field."`
 	Managers    string   `type:"existingfile" help:"Roster CSV (owner_name,owner_email) giving managers their e-mail."`
@@ -99,9 +99,11 @@ type contactsCmd struct {
 }
 
 type contactsCheckCmd struct {
-	Files       []string `arg:"" help:"Contact files (CSV)."`
+	Files       []string `arg:"" help:"Contact files (CSV or XLSX)."`
 	OwnerColumn string   `help:"Header of the owner column."`
 	Map         string   `type:"existingfile" help:"Mapping file: which header holds which field."`
+	ByManager   bool     `help:"Instead of one JSON line per row, print CSV counts of the rows per manager."`
+	Managers    string   `type:"existingfile" help:"Roster CSV (owner_name,owner_email) for --by-manager."`
 }
 
 func (c contactsCheckCmd) Run(g *Globals) error {
@@ -113,5 +115,26 @@ func (c contactsCheckCmd) Run(g *Globals) error {
 		}
 		opts.Mapping = m
 	}
-	return importer.Check(g.ctx, c.Files, opts, g.env.Stdout)
+	if !c.ByManager {
+		return importer.Check(g.ctx, c.Files, opts, g.env.Stdout)
+	}
+	var managers []importer.TallyManager
+	if c.Managers != "" {
+		roster, err := app.LoadRoster(c.Managers)
+		if err != nil {
+			return err
+		}
+		for _, m := range roster {
+			managers = append(managers, importer.TallyManager{Name: m.Name, Email: m.Email})
+		}
+	}
+	tally := importer.NewRowTally(managers)
+	err := importer.CheckEach(g.ctx, c.Files, opts, func(row importer.CheckRow) error {
+		tally.Add(row)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return tally.WriteCSV(g.env.Stdout)
 }

@@ -52,7 +52,7 @@ type firstSeen struct {
 // checker holds the state of one Check call across its files.
 type checker struct {
 	opts   CheckOptions
-	enc    *json.Encoder
+	emit   func(CheckRow) error
 	seq    int
 	emails map[string]firstSeen
 	phones map[string]firstSeen
@@ -68,7 +68,14 @@ type checker struct {
 func Check(ctx context.Context, files []string, opts CheckOptions, w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	c := &checker{opts: opts, enc: enc,
+	return CheckEach(ctx, files, opts, func(row CheckRow) error { return enc.Encode(row) })
+}
+
+// CheckEach is Check handing each row to emit instead of writing it; an error from
+// emit ends the check.
+func CheckEach(ctx context.Context, files []string, opts CheckOptions,
+	emit func(CheckRow) error) error {
+	c := &checker{opts: opts, emit: emit,
 		emails: map[string]firstSeen{}, phones: map[string]firstSeen{}}
 	var errs []error
 	for _, path := range files {
@@ -120,7 +127,7 @@ func (c *checker) file(ctx context.Context, path string) error {
 		if rec.Row%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := c.enc.Encode(c.row(name, rec)); err != nil {
+		if err := c.emit(c.row(name, rec)); err != nil {
 			return &outputError{err: err}
 		}
 	}
