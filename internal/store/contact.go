@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -200,6 +201,12 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		return old.id, Duplicate, flagDuplicateTx(ctx, tx, p.ImportID, old.id, p.Row, conflict)
 	}
 	flags := c.Flags
+	if old.ownerID != nil && p.OwnerID == 0 {
+		// The contact keeps the owner it has (see contactUpdateTx): not missing.
+		flags = slices.DeleteFunc(slices.Clone(flags), func(f contact.Flag) bool {
+			return f == contact.FlagOwnerMissing
+		})
+	}
 	if conflict {
 		flags = append(flags, contact.FlagOwnerConflict)
 		c.FlagDetail = withDetail(c.FlagDetail, contact.FlagOwnerConflict,
