@@ -31,6 +31,9 @@ type ImportOptions struct {
 	DryRun bool
 	// BatchRows is how many rows are normalised and written together; 0 means 2000.
 	BatchRows int
+	// RejectsDir, when set, receives a CSV of each file's rejected rows
+	// (NAME.rejected.csv) for the operator to fix and import again.
+	RejectsDir string
 }
 
 // errDryRun rolls back a dry run's transaction.
@@ -48,6 +51,8 @@ type ImportSummary struct {
 	// wrote (counted in Unchanged: the earlier row's data stands).
 	Duplicates int
 	Rejects    []importer.RowError
+	// RejectsFile is the CSV the rejected rows were written to, if any.
+	RejectsFile string
 }
 
 // Import reads a CRM export and stores its contacts, creating their managers on
@@ -95,6 +100,9 @@ func importFile(ctx context.Context, st *store.Store, path string, opts ImportOp
 	}
 	owners := ownerCache{st: st, roster: opts.Managers, ids: map[string]int64{}}
 	state := importState{st: st, owners: &owners, sum: &sum, touched: map[int64]bool{}}
+	if opts.RejectsDir != "" && !opts.DryRun {
+		state.rejects = &rejectsFile{path: rejectsPath(opts.RejectsDir, path), header: r.Header()}
+	}
 	norm := contact.Options{DefaultRegion: opts.DefaultRegion}
 	err = streamBatches(ctx, r, opts.BatchRows, norm, func(batch []normalized) error {
 		if err := state.writeBatch(ctx, batch); err != nil {
@@ -105,6 +113,14 @@ func importFile(ctx context.Context, st *store.Store, path string, opts ImportOp
 		}
 		return nil
 	})
+	if state.rejects != nil {
+		if cerr := state.rejects.close(); err == nil {
+			err = cerr
+		}
+		if state.rejects.csv != nil {
+			sum.RejectsFile = state.rejects.path
+		}
+	}
 	if err != nil {
 		return sum, fmt.Errorf("import %s: %w", name, err)
 	}

@@ -121,6 +121,8 @@ type importState struct {
 	// touched holds the contacts that existed before the import and that a row
 	// of it matched: a later row matching one of them is a duplicate.
 	touched map[int64]bool
+	// rejects, when set, receives the rejected rows.
+	rejects *rejectsFile
 }
 
 // target is the contact a row of a batch writes to.
@@ -201,6 +203,11 @@ func (s *importState) plan(ctx context.Context, batch []normalized) (batchPlan, 
 			plan.rejects = append(plan.rejects, store.ImportRejectParams{ImportID: s.sum.ID,
 				Row: n.rec.Row, Line: n.rec.Line, Column: n.rec.Err.Column,
 				Reason: n.rec.Err.Reason})
+			if s.rejects != nil {
+				if err := s.rejects.write(n.rec); err != nil {
+					return plan, err
+				}
+			}
 			continue
 		}
 		id, err := s.owners.id(ctx, n.c.Owner)

@@ -17,11 +17,12 @@ type importCmd struct {
 	Managers    string   `type:"existingfile" help:"Roster CSV (owner_name,owner_email) giving managers their e-mail."`
 	ShowRejects int      `default:"50" help:"How many rejected rows to list (all are stored)."`
 	DryRun      bool     `help:"Check every row and show what would happen, without changing anything."`
+	RejectsDir  string   `type:"existingdir" help:"Write each file's rejected rows to DIR/NAME.rejected.csv, to fix and import again."`
 }
 
 func (c importCmd) Run(g *Globals) error {
 	opts := app.ImportOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn,
-		DryRun: c.DryRun}
+		DryRun: c.DryRun, RejectsDir: c.RejectsDir}
 	var err error
 	if c.Map != "" {
 		if opts.Mapping, err = loadMapping(c.Map); err != nil {
@@ -70,6 +71,9 @@ func printImport(g *Globals, s app.ImportSummary, took time.Duration, show int, 
 	if s.Duplicates > 0 {
 		fmt.Fprintf(w, "  %d rows repeat a contact of an earlier row; flagged as duplicates\n",
 			s.Duplicates)
+	}
+	if s.RejectsFile != "" {
+		fmt.Fprintf(w, "  rejected rows written to %s\n", s.RejectsFile)
 	}
 	for i, r := range s.Rejects {
 		if i == show {

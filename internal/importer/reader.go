@@ -20,6 +20,9 @@ type Record struct {
 	Line  int // physical line in the file where the row starts
 	Input contact.Input
 	Err   *RowError // non-nil: the row is rejected and Input must not be used
+	// Cells are a rejected row's cells as read, for writing it out to be fixed;
+	// nil for a row that could not be split into cells, and for accepted rows.
+	Cells []string
 }
 
 // RowError says why a row was rejected. It never holds a cell's value.
@@ -229,6 +232,7 @@ func (r *Reader) record(raw rawRecord) Record {
 	}
 	if rec.Err != nil {
 		rec.Input = contact.Input{}
+		rec.Cells = raw.fields
 	}
 	return rec
 }
