@@ -272,7 +272,7 @@ func (p *planner) row(i int, n normalized, keys []string) {
 		sum.Duplicates++
 	case t.written:
 		p.plan.dups = append(p.plan.dups, store.DuplicateMark{ContactID: t.id,
-			Row: n.rec.Row, Keys: keys,
+			Row: n.rec.Row, Keys: p.free(keys),
 			Conflict: t.ownerID != 0 && ownerID != 0 && t.ownerID != ownerID})
 		sum.Unchanged++
 		sum.Duplicates++
