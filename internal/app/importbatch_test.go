@@ -3,8 +3,11 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/crier-dev/crier/internal/app"
@@ -104,4 +107,23 @@ func TestImportRevertRestoresState(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, reimport.Imported+reimport.Updated, "re-importing changes nothing")
 	require.Equal(t, after, contactState(t, st))
+}
+
+func TestImportStoresEmailMarks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := testenv.Store(t)
+	path := filepath.Join(t.TempDir(), "marks.csv")
+	require.NoError(t, os.WriteFile(path, []byte("first,last,email,company\n"+
+		",,info@firma.com.tr,Firma\nAli,Kaya,ali@mailinator.com,\nCan,Er,can@example.com,\n"),
+		0o600))
+	_, err := app.Import(ctx, st, path, app.ImportOptions{})
+	require.NoError(t, err)
+	rows, err := st.Pool().Query(ctx, `SELECT email || ' ' || email_role || ' ' ||
+		email_disposable FROM contacts ORDER BY email`)
+	require.NoError(t, err)
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	require.Equal(t, []string{"ali@mailinator.com false true", "can@example.com false false",
+		"info@firma.com.tr true false"}, got)
 }

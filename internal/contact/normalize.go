@@ -56,6 +56,7 @@ func Normalize(in Input, opts Options) Contact {
 	}
 	em := NormalizeEmail(in.Email)
 	c.Email, c.EmailSuggestion = em.Address, em.Suggestion
+	c.EmailRole, c.EmailDisposable = em.Role, em.Disposable
 	for _, f := range em.Flags {
 		set(f, em.Detail)
 	}

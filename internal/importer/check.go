@@ -40,6 +40,10 @@ type CheckRow struct {
 	DuplicateOf     string         `json:"duplicate_of"`
 	Owner           string         `json:"owner"`
 	Error           string         `json:"error"`
+	// EmailRole and EmailDisposable mark a role mailbox and a throwaway domain;
+	// left out when false, so that most lines keep the documented fields only.
+	EmailRole       bool `json:"email_role,omitempty"`
+	EmailDisposable bool `json:"email_disposable,omitempty"`
 }
 
 // firstSeen is the earliest row that had a given e-mail or phone number.
@@ -146,6 +150,7 @@ func (c *checker) row(name string, rec Record) CheckRow {
 	n := contact.Normalize(rec.Input, contact.Options{DefaultRegion: c.opts.DefaultRegion})
 	out.FirstName, out.LastName, out.Company = n.FirstName, n.LastName, n.Company
 	out.Email, out.EmailSuggestion = n.Email, n.EmailSuggestion
+	out.EmailRole, out.EmailDisposable = n.EmailRole, n.EmailDisposable
 	out.PhoneE164, out.PhoneType = n.PhoneE164, string(n.PhoneType)
 	out.Owner = strings.Join(strings.Fields(n.Owner), " ")
 	out.Flags = append(out.Flags, n.Flags...)

@@ -241,14 +241,16 @@ func contactInsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		INSERT INTO contacts (owner_id, external_id, first_name, last_name, company,
 			email_raw, email, email_suggestion, email_status,
 			phone_raw, phone_e164, phone_type, phone_status, region,
-			consent_email, consent_sms, tags, import_id, created_import_id, fingerprint)
+			consent_email, consent_sms, tags, import_id, created_import_id, fingerprint,
+			email_role, email_disposable)
 		VALUES (NULLIF($1, 0), NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9,
-			$10, $11, $12, $13, $14, $15, $15, $16, $17, $17, $18)
+			$10, $11, $12, $13, $14, $15, $15, $16, $17, $17, $18, $19, $20)
 		RETURNING id`,
 		p.OwnerID, c.ExternalID, c.FirstName, c.LastName, c.Company,
 		c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
 		c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
-		!c.OptOut, nonNil(c.Tags), p.ImportID, fingerprint(c, p.OwnerID)).Scan(&id)
+		!c.OptOut, nonNil(c.Tags), p.ImportID, fingerprint(c, p.OwnerID),
+		c.EmailRole, c.EmailDisposable).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert contact: %w", err)
 	}
@@ -271,12 +273,13 @@ func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertPa
 			email_raw = $7, email = $8, email_suggestion = $9,
 			phone_raw = $11, phone_e164 = $12, phone_type = $13, region = $15,
 			consent_email = $16, consent_sms = $16, import_id = $17, fingerprint = $18,
+			email_role = $19, email_disposable = $20,
 			version = version + 1, updated_at = now()
 		WHERE id = $1`,
 		id, p.OwnerID, c.ExternalID, c.FirstName, c.LastName, c.Company,
 		c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
 		c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
-		!c.OptOut, p.ImportID, fp)
+		!c.OptOut, p.ImportID, fp, c.EmailRole, c.EmailDisposable)
 	if err != nil {
 		return fmt.Errorf("update contact %d: %w", id, err)
 	}

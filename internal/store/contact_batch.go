@@ -97,6 +97,7 @@ var contactCopyColumns = []string{
 	"email_raw", "email", "email_suggestion", "email_status",
 	"phone_raw", "phone_e164", "phone_type", "phone_status", "region",
 	"consent_email", "consent_sms", "tags", "import_id", "created_import_id", "fingerprint",
+	"email_role", "email_disposable",
 }
 
 func (s *Store) copyContacts(ctx context.Context, importID int64, ids []int64, cs []NewContact) error {
@@ -115,7 +116,7 @@ func (s *Store) copyContacts(ctx context.Context, importID int64, ids []int64, c
 				c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
 				c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
 				!c.OptOut, !c.OptOut, nonNil(c.Tags), importID, importID,
-				fingerprint(c, owner)}, nil
+				fingerprint(c, owner), c.EmailRole, c.EmailDisposable}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("insert contacts: %w", err)

@@ -85,6 +85,7 @@ func revertTx(ctx context.Context, tx pgx.Tx, importID int64) (RevertResult, err
 			phone_type = b.phone_type, phone_status = b.phone_status, region = b.region,
 			consent_email = b.consent_email, consent_sms = b.consent_sms, tags = b.tags,
 			import_id = b.import_id, fingerprint = b.fingerprint,
+			email_role = b.email_role, email_disposable = b.email_disposable,
 			version = c.version + 1, updated_at = now()
 		FROM import_changes ch, jsonb_populate_record(NULL::contacts, ch.before) b
 		WHERE ch.import_id = $1 AND ch.action = 'updated' AND c.id = ch.contact_id
