@@ -11,6 +11,34 @@ import (
 )
 
 type importCmd struct {
+	Files  importFilesCmd  `cmd:"" default:"withargs" help:"Import CRM export files."`
+	Revert importRevertCmd `cmd:"" help:"Undo an import: remove the contacts it created, restore those it updated."`
+}
+
+type importRevertCmd struct {
+	ID int64 `arg:"" help:"Import ID, as printed by the import."`
+}
+
+func (c importRevertCmd) Run(g *Globals) error {
+	st, err := g.open(true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := st.ImportRevert(g.ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.env.Stdout, "import %d reverted: %d contacts removed, %d restored", c.ID,
+		res.Removed, res.Restored)
+	if res.Kept > 0 {
+		fmt.Fprintf(g.env.Stdout, ", %d kept (changed again since)", res.Kept)
+	}
+	fmt.Fprintln(g.env.Stdout)
+	return nil
+}
+
+type importFilesCmd struct {
 	Files       []string `arg:"" type:"existingfile" help:"CRM export files (CSV or XLSX)."`
 	OwnerColumn string   `help:"Header of the owner column, when auto-detection picks the wrong one."`
 	Map         string   `type:"existingfile" help:"Mapping file: which header holds which field."`
@@ -20,7 +48,7 @@ type importCmd struct {
 	RejectsDir  string   `type:"existingdir" help:"Write each file's rejected rows to DIR/NAME.rejected.csv, to fix and import again."`
 }
 
-func (c importCmd) Run(g *Globals) error {
+func (c importFilesCmd) Run(g *Globals) error {
 	opts := app.ImportOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn,
 		DryRun: c.DryRun, RejectsDir: c.RejectsDir}
 	var err error
