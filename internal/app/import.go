@@ -7,9 +7,11 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/crier-dev/crier/internal/contact"
 	"github.com/crier-dev/crier/internal/importer"
@@ -24,8 +26,9 @@ type ImportOptions struct {
 	// Managers is a roster of managers, so that managers created from a
 	// name-only owner column get their address and e-mail owners their name.
 	Managers Roster
-	// Progress, when set, is called after each batch of rows with the rows read so far.
-	Progress func(rows int)
+	// Progress, when set, is called after each batch of rows with the rows read so
+	// far and the share of the file read (0 to 1; read-ahead makes it run early).
+	Progress func(rows int, done float64)
 	// DryRun reads, checks and matches every row against the database, counts
 	// what would happen, and then rolls everything back.
 	DryRun bool
@@ -85,8 +88,12 @@ func importFile(ctx context.Context, st *store.Store, path string, opts ImportOp
 	}
 	defer f.Close()
 
+	file := &countingReader{r: f}
+	if fi, err := f.Stat(); err == nil {
+		file.size = fi.Size()
+	}
 	name := filepath.Base(path)
-	r, err := importer.NewReader(f, importer.Options{Name: name, OwnerColumn: opts.OwnerColumn,
+	r, err := importer.NewReader(file, importer.Options{Name: name, OwnerColumn: opts.OwnerColumn,
 		Mapping: opts.Mapping})
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import: %w", err)
@@ -109,7 +116,7 @@ func importFile(ctx context.Context, st *store.Store, path string, opts ImportOp
 			return err
 		}
 		if opts.Progress != nil {
-			opts.Progress(sum.RowsIn)
+			opts.Progress(sum.RowsIn, file.done())
 		}
 		return nil
 	})
@@ -212,4 +219,25 @@ func LoadRoster(path string) (Roster, error) {
 			Email: strings.ToLower(strings.TrimSpace(rec[1]))})
 	}
 	return roster, nil
+}
+
+// countingReader counts the bytes read from a file of known size.
+type countingReader struct {
+	r    io.Reader
+	n    atomic.Int64
+	size int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// done is the share of the file read so far, 0 when its size is unknown.
+func (c *countingReader) done() float64 {
+	if c.size <= 0 {
+		return 0
+	}
+	return min(1, float64(c.n.Load())/float64(c.size))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/crier-dev/crier/internal/app"
@@ -71,8 +72,9 @@ func (c importFilesCmd) Run(g *Globals) error {
 	for _, file := range c.Files {
 		start := time.Now()
 		if isTerminal(g.env.Stderr) {
-			opts.Progress = func(rows int) {
-				fmt.Fprintf(g.env.Stderr, "\r%s: %d rows…", filepath.Base(file), rows)
+			opts.Progress = func(rows int, done float64) {
+				fmt.Fprintf(g.env.Stderr, "\r%s %s %3.0f%%  %d rows", filepath.Base(file),
+					progressBar(done, 30), done*100, rows)
 			}
 		}
 		sum, err := app.Import(g.ctx, st, file, opts)
@@ -169,4 +171,11 @@ func (c contactsCheckCmd) Run(g *Globals) error {
 		return err
 	}
 	return tally.WriteCSV(g.env.Stdout)
+}
+
+// progressBar draws share (0 to 1) as a bar of width cells.
+func progressBar(share float64, width int) string {
+	full := int(share*float64(width) + 0.5)
+	full = min(max(full, 0), width)
+	return "[" + strings.Repeat("█", full) + strings.Repeat("·", width-full) + "]"
 }
