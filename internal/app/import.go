@@ -81,7 +81,8 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 	return sum, Snapshot(ctx, st)
 }
 
-func importFile(ctx context.Context, st *store.Store, path string, opts ImportOptions) (ImportSummary, error) {
+func importFile(ctx context.Context, st *store.Store, path string,
+	opts ImportOptions) (ImportSummary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import: %w", err)

@@ -41,7 +41,8 @@ func (f *rejectsFile) write(rec importer.Record) error {
 			return fmt.Errorf("rejects file: %w", err)
 		}
 		f.file, f.csv = file, csv.NewWriter(file)
-		if err := f.csv.Write(append(append([]string(nil), rejectColumns...), f.header...)); err != nil {
+		head := append(append([]string(nil), rejectColumns...), f.header...)
+		if err := f.csv.Write(head); err != nil {
 			return fmt.Errorf("rejects file %s: %w", f.path, err)
 		}
 	}

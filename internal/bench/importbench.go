@@ -172,7 +172,8 @@ func plainCopy(ctx context.Context, st *store.Store, path string) (time.Duration
 		return 0, fmt.Errorf("bench: %w", err)
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, "CREATE TABLE bench_bare ("+strings.Join(cols, ", ")+")"); err != nil {
+	create := "CREATE TABLE bench_bare (" + strings.Join(cols, ", ") + ")"
+	if _, err := conn.Exec(ctx, create); err != nil {
 		return 0, fmt.Errorf("bench: create bare table: %w", err)
 	}
 	start := time.Now()
@@ -190,7 +191,8 @@ func peakRSS() int64 {
 	if b, err := os.ReadFile("/proc/self/status"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
 			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-				kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+				v = strings.TrimSuffix(strings.TrimSpace(v), " kB")
+				kib, err := strconv.ParseInt(v, 10, 64)
 				if err == nil {
 					return kib
 				}

@@ -146,7 +146,8 @@ func parseOnePhone(part, region, home string) PhoneResult {
 	if region == home {
 		if num, ok := parseDomestic(number, region); ok {
 			return PhoneResult{
-				E164:      "+" + strconv.Itoa(int(num.GetCountryCode())) + strconv.FormatUint(num.GetNationalNumber(), 10),
+				E164: "+" + strconv.Itoa(int(num.GetCountryCode())) +
+					strconv.FormatUint(num.GetNationalNumber(), 10),
 				Type:      mapPhoneType(phonenumbers.GetNumberType(num)),
 				Region:    region,
 				Extension: ext,

@@ -24,7 +24,8 @@ type KeyMatch struct {
 }
 
 // ContactKeys returns, for each of keys some contact holds, that contact.
-func (s *Store) ContactKeys(ctx context.Context, importID int64, keys []string) (map[string]KeyMatch, error) {
+func (s *Store) ContactKeys(ctx context.Context, importID int64,
+	keys []string) (map[string]KeyMatch, error) {
 	rows, err := s.db.Query(ctx, `
 		SELECT k.key, c.id, COALESCE(c.owner_id, 0), c.import_id IS NOT DISTINCT FROM $2,
 			c.deleted_at IS NOT NULL
@@ -66,7 +67,8 @@ type NewContact struct {
 // ContactsInsert inserts new contacts of an import with COPY, with their keys and
 // open flags, and returns their IDs in order. The contacts carry the import as
 // their creator, which is how a revert finds them.
-func (s *Store) ContactsInsert(ctx context.Context, importID int64, cs []NewContact) ([]int64, error) {
+func (s *Store) ContactsInsert(ctx context.Context, importID int64,
+	cs []NewContact) ([]int64, error) {
 	if len(cs) == 0 {
 		return nil, nil
 	}
@@ -100,7 +102,8 @@ var contactCopyColumns = []string{
 	"email_role", "email_disposable",
 }
 
-func (s *Store) copyContacts(ctx context.Context, importID int64, ids []int64, cs []NewContact) error {
+func (s *Store) copyContacts(ctx context.Context, importID int64, ids []int64,
+	cs []NewContact) error {
 	_, err := s.db.CopyFrom(ctx, pgx.Identifier{"contacts"}, contactCopyColumns,
 		pgx.CopyFromSlice(len(cs), func(i int) ([]any, error) {
 			c, owner := cs[i].Contact, cs[i].OwnerID
@@ -172,7 +175,8 @@ type DuplicateMark struct {
 // ContactsMarkDuplicates opens duplicate (and owner_conflict) flags on contacts an
 // import listed again, as ContactUpsert does, and records the repeated rows' keys
 // for those contacts where no contact holds them yet.
-func (s *Store) ContactsMarkDuplicates(ctx context.Context, importID int64, marks []DuplicateMark) error {
+func (s *Store) ContactsMarkDuplicates(ctx context.Context, importID int64,
+	marks []DuplicateMark) error {
 	if len(marks) == 0 {
 		return nil
 	}
