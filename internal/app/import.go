@@ -107,7 +107,8 @@ func importFile(ctx context.Context, st *store.Store, path string,
 		return sum, err
 	}
 	owners := ownerCache{st: st, roster: opts.Managers, ids: map[string]int64{}}
-	state := importState{st: st, owners: &owners, sum: &sum, touched: map[int64]bool{}}
+	state := importState{st: st, owners: &owners, sum: &sum, touched: map[int64]bool{},
+		flagged: map[int64]uint8{}}
 	if opts.RejectsDir != "" && !opts.DryRun {
 		state.rejects = &rejectsFile{path: rejectsPath(opts.RejectsDir, path), header: r.Header()}
 	}

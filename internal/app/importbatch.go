@@ -123,7 +123,16 @@ type importState struct {
 	touched map[int64]bool
 	// rejects, when set, receives the rejected rows.
 	rejects *rejectsFile
+	// flagged holds, per contact, the flags this import opened on it for repeated
+	// rows (flagDup, flagConflict), so that later repeats do not open them again.
+	flagged map[int64]uint8
 }
+
+// Bits of importState.flagged.
+const (
+	flagDup uint8 = 1 << iota
+	flagConflict
+)
 
 // target is the contact a row of a batch writes to.
 type target struct {
@@ -154,8 +163,17 @@ func (s *importState) writeBatch(ctx context.Context, batch []normalized) error 
 	if err := s.st.ImportRejects(ctx, plan.rejects); err != nil {
 		return err
 	}
-	if _, err := s.st.ContactsInsert(ctx, s.sum.ID, plan.news); err != nil {
+	ids, err := s.st.ContactsInsert(ctx, s.sum.ID, plan.news)
+	if err != nil {
 		return err
+	}
+	for i, nc := range plan.news {
+		if _, ok := nc.Extra[contact.FlagDuplicate]; ok {
+			s.flagged[ids[i]] |= flagDup
+		}
+		if _, ok := nc.Extra[contact.FlagOwnerConflict]; ok {
+			s.flagged[ids[i]] |= flagConflict
+		}
 	}
 	if err := s.st.ContactsMarkDuplicates(ctx, s.sum.ID, plan.dups); err != nil {
 		return err
@@ -271,9 +289,7 @@ func (p *planner) row(i int, n normalized, keys []string) {
 		sum.Unchanged++
 		sum.Duplicates++
 	case t.written:
-		p.plan.dups = append(p.plan.dups, store.DuplicateMark{ContactID: t.id,
-			Row: n.rec.Row, Keys: p.free(keys),
-			Conflict: t.ownerID != 0 && ownerID != 0 && t.ownerID != ownerID})
+		p.markDuplicate(t, n.rec.Row, ownerID, p.free(keys))
 		sum.Unchanged++
 		sum.Duplicates++
 	default:
@@ -285,6 +301,22 @@ func (p *planner) row(i int, n normalized, keys []string) {
 			p.batch[k] = t
 		}
 	}
+}
+
+// markDuplicate plans the flags and keys a repeat of an existing contact adds.
+func (p *planner) markDuplicate(t *target, row int, ownerID int64, keys []string) {
+	had := p.state.flagged[t.id]
+	conflict := t.ownerID != 0 && ownerID != 0 && t.ownerID != ownerID
+	m := store.DuplicateMark{ContactID: t.id, Row: row, Keys: keys,
+		Duplicate: had&flagDup == 0, Conflict: conflict && had&flagConflict == 0}
+	if !m.Duplicate && !m.Conflict && len(keys) == 0 {
+		return
+	}
+	p.state.flagged[t.id] = had | flagDup
+	if conflict {
+		p.state.flagged[t.id] |= flagConflict
+	}
+	p.plan.dups = append(p.plan.dups, m)
 }
 
 // find returns the contact the first of keys that anyone holds belongs to, or nil.

@@ -168,7 +168,8 @@ func (s *Store) copyFlags(ctx context.Context, importID int64, ids []int64, cs [
 type DuplicateMark struct {
 	ContactID int64
 	Row       int
-	Conflict  bool // the rows name different managers
+	Duplicate bool // open the duplicate flag (false: the import opened it already)
+	Conflict  bool // open owner_conflict: the rows name different managers
 	Keys      []string
 }
 
@@ -183,9 +184,12 @@ func (s *Store) ContactsMarkDuplicates(ctx context.Context, importID int64,
 	var ids, keyIDs []int64
 	var kinds, details, keys []string
 	for _, m := range marks {
-		ids = append(ids, m.ContactID)
-		kinds = append(kinds, string(contact.FlagDuplicate))
-		details = append(details, fmt.Sprintf("listed again in the same import (row %d)", m.Row))
+		if m.Duplicate {
+			ids = append(ids, m.ContactID)
+			kinds = append(kinds, string(contact.FlagDuplicate))
+			details = append(details,
+				fmt.Sprintf("listed again in the same import (row %d)", m.Row))
+		}
 		if m.Conflict {
 			ids = append(ids, m.ContactID)
 			kinds = append(kinds, string(contact.FlagOwnerConflict))
