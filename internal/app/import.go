@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/crier-dev/crier/internal/contact"
 	"github.com/crier-dev/crier/internal/importer"
@@ -25,11 +26,17 @@ type ImportOptions struct {
 	// Managers is a roster of managers, so that managers created from a
 	// name-only owner column get their address and e-mail owners their name.
 	Managers Roster
-	// Progress, when set, is called every 500 rows with the rows read so far.
-	Progress func(rows int)
+	// Progress, when set, is called after each batch of rows with the rows read so
+	// far and the share of the file read (0 to 1; read-ahead makes it run early).
+	Progress func(rows int, done float64)
 	// DryRun reads, checks and matches every row against the database, counts
 	// what would happen, and then rolls everything back.
 	DryRun bool
+	// BatchRows is how many rows are normalised and written together; 0 means 2000.
+	BatchRows int
+	// RejectsDir, when set, receives a CSV of each file's rejected rows
+	// (NAME.rejected.csv) for the operator to fix and import again.
+	RejectsDir string
 }
 
 // errDryRun rolls back a dry run's transaction.
@@ -47,6 +54,8 @@ type ImportSummary struct {
 	// wrote (counted in Unchanged: the earlier row's data stands).
 	Duplicates int
 	Rejects    []importer.RowError
+	// RejectsFile is the CSV the rejected rows were written to, if any.
+	RejectsFile string
 }
 
 // Import reads a CRM export and stores its contacts, creating their managers on
@@ -72,19 +81,25 @@ func Import(ctx context.Context, st *store.Store, path string, opts ImportOption
 	return sum, Snapshot(ctx, st)
 }
 
-func importFile(ctx context.Context, st *store.Store, path string, opts ImportOptions) (ImportSummary, error) {
+func importFile(ctx context.Context, st *store.Store, path string,
+	opts ImportOptions) (ImportSummary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
 
+	file := &countingReader{r: f}
+	if fi, err := f.Stat(); err == nil {
+		file.size = fi.Size()
+	}
 	name := filepath.Base(path)
-	r, err := importer.NewReader(f, importer.Options{Name: name, OwnerColumn: opts.OwnerColumn,
+	r, err := importer.NewReader(file, importer.Options{Name: name, OwnerColumn: opts.OwnerColumn,
 		Mapping: opts.Mapping})
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import: %w", err)
 	}
+	defer r.Close()
 	sum := ImportSummary{File: name, Layout: r.Layout(), Encoding: r.Encoding()}
 	sum.ID, err = st.ImportBegin(ctx, store.ImportBeginParams{FileName: name,
 		Layout: sum.Layout, Encoding: sum.Encoding})
@@ -92,58 +107,33 @@ func importFile(ctx context.Context, st *store.Store, path string, opts ImportOp
 		return sum, err
 	}
 	owners := ownerCache{st: st, roster: opts.Managers, ids: map[string]int64{}}
-	written := map[int64]bool{}
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	state := importState{st: st, owners: &owners, sum: &sum, touched: map[int64]bool{},
+		flagged: map[int64]uint8{}}
+	if opts.RejectsDir != "" && !opts.DryRun {
+		state.rejects = &rejectsFile{path: rejectsPath(opts.RejectsDir, path), header: r.Header()}
+	}
+	norm := contact.Options{DefaultRegion: opts.DefaultRegion}
+	err = streamBatches(ctx, r, opts.BatchRows, norm, func(batch []normalized) error {
+		if err := state.writeBatch(ctx, batch); err != nil {
+			return err
 		}
-		if err != nil {
-			return sum, fmt.Errorf("import %s: %w", name, err)
+		if opts.Progress != nil {
+			opts.Progress(sum.RowsIn, file.done())
 		}
-		if err := importRecord(ctx, st, &owners, written, &sum, rec, opts); err != nil {
-			return sum, fmt.Errorf("import %s row %d: %w", name, rec.Row, err)
+		return nil
+	})
+	if state.rejects != nil {
+		if cerr := state.rejects.close(); err == nil {
+			err = cerr
 		}
-		if opts.Progress != nil && sum.RowsIn%500 == 0 {
-			opts.Progress(sum.RowsIn)
+		if state.rejects.csv != nil {
+			sum.RejectsFile = state.rejects.path
 		}
+	}
+	if err != nil {
+		return sum, fmt.Errorf("import %s: %w", name, err)
 	}
 	return sum, st.ImportFinish(ctx, sum.ID, sum.ImportCounts)
-}
-
-func importRecord(ctx context.Context, st *store.Store, owners *ownerCache,
-	written map[int64]bool, sum *ImportSummary, rec importer.Record, opts ImportOptions) error {
-	sum.RowsIn++
-	if rec.Err != nil {
-		sum.Rejected++
-		sum.Rejects = append(sum.Rejects, *rec.Err)
-		return st.ImportReject(ctx, store.ImportRejectParams{ImportID: sum.ID, Row: rec.Row,
-			Line: rec.Line, Column: rec.Err.Column, Reason: rec.Err.Reason})
-	}
-	c := contact.Normalize(rec.Input, contact.Options{DefaultRegion: opts.DefaultRegion})
-	ownerID, err := owners.id(ctx, c.Owner)
-	if err != nil {
-		return err
-	}
-	id, result, err := st.ContactUpsert(ctx, store.ContactUpsertParams{ImportID: sum.ID,
-		OwnerID: ownerID, Contact: c, Row: rec.Row,
-		Written: func(id int64) bool { return written[id] }})
-	if err != nil {
-		return err
-	}
-	written[id] = true
-	switch result {
-	case store.Duplicate:
-		sum.Unchanged++
-		sum.Duplicates++
-	case store.Inserted:
-		sum.Imported++
-	case store.Updated:
-		sum.Updated++
-	case store.Unchanged:
-		sum.Unchanged++
-	}
-	return nil
 }
 
 // ownerCache finds or creates the manager of an owner cell once per import.
@@ -231,4 +221,25 @@ func LoadRoster(path string) (Roster, error) {
 			Email: strings.ToLower(strings.TrimSpace(rec[1]))})
 	}
 	return roster, nil
+}
+
+// countingReader counts the bytes read from a file of known size.
+type countingReader struct {
+	r    io.Reader
+	n    atomic.Int64
+	size int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// done is the share of the file read so far, 0 when its size is unknown.
+func (c *countingReader) done() float64 {
+	if c.size <= 0 {
+		return 0
+	}
+	return min(1, float64(c.n.Load())/float64(c.size))
 }

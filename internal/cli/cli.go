@@ -39,7 +39,7 @@ type commands struct {
 	Globals
 
 	Migrate  migrateCmd  `cmd:"" help:"Apply database migrations (up, down or status)."`
-	Import   importCmd   `cmd:"" help:"Import contacts from a CRM export (CSV)."`
+	Import   importCmd   `cmd:"" help:"Import contacts from a CRM export (CSV or XLSX)."`
 	Contacts contactsCmd `cmd:"" help:"Check contact files without a database."`
 	Campaign campaignCmd `cmd:"" help:"Launch, pause, resume, cancel or watch a campaign."`
 	Worker   workerCmd   `cmd:"" help:"Send queued messages (run as many as you like)."`
@@ -50,6 +50,7 @@ type commands struct {
 	Config   configCmd   `cmd:"" help:"Print the configuration, secrets redacted."`
 	Bounces  bouncesCmd  `cmd:"" help:"Classify bounce messages."`
 	User     userCmd     `cmd:"" help:"Manage the web app's users."`
+	Bench    benchCmd    `cmd:"" help:"Measure speed on generated data in a database of its own."`
 }
 
 // Run runs the command in args and returns the process exit code.

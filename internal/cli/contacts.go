@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/crier-dev/crier/internal/app"
@@ -11,17 +12,46 @@ import (
 )
 
 type importCmd struct {
-	Files       []string `arg:"" type:"existingfile" help:"CRM export files (CSV)."`
+	Files  importFilesCmd  `cmd:"" default:"withargs" help:"Import CRM export files."`
+	Revert importRevertCmd `cmd:"" help:"Undo an import: remove the contacts it created, restore those it updated."`
+}
+
+type importRevertCmd struct {
+	ID int64 `arg:"" help:"Import ID, as printed by the import."`
+}
+
+func (c importRevertCmd) Run(g *Globals) error {
+	st, err := g.open(true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := st.ImportRevert(g.ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.env.Stdout, "import %d reverted: %d contacts removed, %d restored", c.ID,
+		res.Removed, res.Restored)
+	if res.Kept > 0 {
+		fmt.Fprintf(g.env.Stdout, ", %d kept (changed again since)", res.Kept)
+	}
+	fmt.Fprintln(g.env.Stdout)
+	return nil
+}
+
+type importFilesCmd struct {
+	Files       []string `arg:"" type:"existingfile" help:"CRM export files (CSV or XLSX)."`
 	OwnerColumn string   `help:"Header of the owner column, when auto-detection picks the wrong one."`
 	Map         string   `type:"existingfile" help:"Mapping file: which header holds which field."`
 	Managers    string   `type:"existingfile" help:"Roster CSV (owner_name,owner_email) giving managers their e-mail."`
 	ShowRejects int      `default:"50" help:"How many rejected rows to list (all are stored)."`
 	DryRun      bool     `help:"Check every row and show what would happen, without changing anything."`
+	RejectsDir  string   `type:"existingdir" help:"Write each file's rejected rows to DIR/NAME.rejected.csv, to fix and import again."`
 }
 
-func (c importCmd) Run(g *Globals) error {
+func (c importFilesCmd) Run(g *Globals) error {
 	opts := app.ImportOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn,
-		DryRun: c.DryRun}
+		DryRun: c.DryRun, RejectsDir: c.RejectsDir}
 	var err error
 	if c.Map != "" {
 		if opts.Mapping, err = loadMapping(c.Map); err != nil {
@@ -42,8 +72,9 @@ func (c importCmd) Run(g *Globals) error {
 	for _, file := range c.Files {
 		start := time.Now()
 		if isTerminal(g.env.Stderr) {
-			opts.Progress = func(rows int) {
-				fmt.Fprintf(g.env.Stderr, "\r%s: %d rows…", filepath.Base(file), rows)
+			opts.Progress = func(rows int, done float64) {
+				fmt.Fprintf(g.env.Stderr, "\r%s %s %3.0f%%  %d rows", filepath.Base(file),
+					progressBar(done, 30), done*100, rows)
 			}
 		}
 		sum, err := app.Import(g.ctx, st, file, opts)
@@ -70,6 +101,9 @@ func printImport(g *Globals, s app.ImportSummary, took time.Duration, show int, 
 	if s.Duplicates > 0 {
 		fmt.Fprintf(w, "  %d rows repeat a contact of an earlier row; flagged as duplicates\n",
 			s.Duplicates)
+	}
+	if s.RejectsFile != "" {
+		fmt.Fprintf(w, "  rejected rows written to %s\n", s.RejectsFile)
 	}
 	for i, r := range s.Rejects {
 		if i == show {
@@ -99,9 +133,11 @@ type contactsCmd struct {
 }
 
 type contactsCheckCmd struct {
-	Files       []string `arg:"" help:"Contact files (CSV)."`
+	Files       []string `arg:"" help:"Contact files (CSV or XLSX)."`
 	OwnerColumn string   `help:"Header of the owner column."`
 	Map         string   `type:"existingfile" help:"Mapping file: which header holds which field."`
+	ByManager   bool     `help:"Instead of one JSON line per row, print CSV counts of the rows per manager."`
+	Managers    string   `type:"existingfile" help:"Roster CSV (owner_name,owner_email) for --by-manager."`
 }
 
 func (c contactsCheckCmd) Run(g *Globals) error {
@@ -113,5 +149,33 @@ func (c contactsCheckCmd) Run(g *Globals) error {
 		}
 		opts.Mapping = m
 	}
-	return importer.Check(g.ctx, c.Files, opts, g.env.Stdout)
+	if !c.ByManager {
+		return importer.Check(g.ctx, c.Files, opts, g.env.Stdout)
+	}
+	var managers []importer.TallyManager
+	if c.Managers != "" {
+		roster, err := app.LoadRoster(c.Managers)
+		if err != nil {
+			return err
+		}
+		for _, m := range roster {
+			managers = append(managers, importer.TallyManager{Name: m.Name, Email: m.Email})
+		}
+	}
+	tally := importer.NewRowTally(managers)
+	err := importer.CheckEach(g.ctx, c.Files, opts, func(row importer.CheckRow) error {
+		tally.Add(row)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return tally.WriteCSV(g.env.Stdout)
+}
+
+// progressBar draws share (0 to 1) as a bar of width cells.
+func progressBar(share float64, width int) string {
+	full := int(share*float64(width) + 0.5)
+	full = min(max(full, 0), width)
+	return "[" + strings.Repeat("█", full) + strings.Repeat("·", width-full) + "]"
 }

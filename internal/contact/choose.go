@@ -11,10 +11,10 @@ type phoneChoice struct {
 //  2. else the first cell holding any other valid number;
 //  3. else the first cell holding text that is not a valid number (type invalid);
 //  4. else nothing (ok false: every cell is empty or a placeholder).
-func choosePhone(cells []PhoneCell, region string) (phoneChoice, bool) {
+func choosePhone(cells []PhoneCell, regions PhoneRegions) (phoneChoice, bool) {
 	var other, invalid *phoneChoice
 	for _, cell := range cells {
-		res := NormalizePhone(cell.Raw, region)
+		res := NormalizePhoneIn(cell.Raw, regions)
 		ch := phoneChoice{cell: cell, res: res}
 		switch {
 		case res.Type.SMSCapable():
@@ -40,9 +40,9 @@ func choosePhone(cells []PhoneCell, region string) (phoneChoice, bool) {
 
 // applyPhone chooses the row's phone number, fills the contact's phone fields and
 // sets phone_missing, phone_invalid or phone_not_mobile.
-func applyPhone(c *Contact, in Input, region string, set func(Flag, string)) {
-	c.Region = region
-	ch, ok := choosePhone(in.Phones, region)
+func applyPhone(c *Contact, in Input, regions PhoneRegions, set func(Flag, string)) {
+	c.Region = regions.Contact
+	ch, ok := choosePhone(in.Phones, regions)
 	if !ok {
 		c.PhoneType = PhoneMissing
 		set(FlagPhoneMissing, detailPhoneMissing)

@@ -22,8 +22,16 @@ func IsPlaceholder(s string) bool {
 	if c == "" {
 		return true
 	}
+	// No filler holds a digit or is long: most cells are told apart without folding.
+	if len(c) > maxPlaceholderBytes || strings.ContainsAny(c, "0123456789") {
+		return false
+	}
 	return placeholders[placeholderKey(c)]
 }
+
+// maxPlaceholderBytes bounds the length of a cell that folds to a placeholder: the
+// longest has 14 letters, and a letter folding to ASCII takes at most 2 bytes.
+const maxPlaceholderBytes = 2 * 14
 
 // placeholderKey folds s so that "YOK", "Yok" and "BİLİNMİYOR" meet "yok" and
 // "bilinmiyor": Turkish lower case, then the Turkish letters mapped to ASCII.
@@ -35,6 +43,9 @@ func placeholderKey(s string) string {
 // drops invisible format and control characters (zero-width space, BOM, soft hyphen)
 // and trims the result.
 func cleanText(s string) string {
+	if isPlainASCII(s) {
+		return strings.TrimSpace(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -50,15 +61,27 @@ func cleanText(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
+// isPlainASCII reports whether s holds only printable ASCII and plain spaces, which
+// cleanText leaves as they are.
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
+}
+
 // collapseSpaces cleans s and joins its words with single spaces.
 func collapseSpaces(s string) string {
 	return strings.Join(strings.Fields(cleanText(s)), " ")
 }
 
-// cleanValue is the text of a free-text cell: composed (NFC), cleaned, single-spaced,
-// and empty when the cell is a placeholder.
+// cleanValue is the text of a free-text cell: cleaned, single-spaced, composed (NFC)
+// and empty when the cell is a placeholder. Composing comes last: a dropped invisible
+// or broken character may have stood between a letter and its accent.
 func cleanValue(s string) string {
-	c := collapseSpaces(norm.NFC.String(s))
+	c := norm.NFC.String(collapseSpaces(s))
 	if IsPlaceholder(c) {
 		return ""
 	}

@@ -17,6 +17,8 @@ type EmailResult struct {
 	// echoes the address itself.
 	Detail string
 	Role   bool // role account such as info@, satis@, sales@
+	// Disposable: the domain is a throwaway-mailbox service (mailinator.com, ...).
+	Disposable bool
 }
 
 // Details given for e-mail cells; they never contain the cell's text.

@@ -105,3 +105,36 @@ func TestEditDistance(t *testing.T) {
 		})
 	}
 }
+
+func TestNormalizeEmailDisposable(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		raw  string
+		want bool
+	}{
+		{"ali@mailinator.com", true},
+		{"Ali <ALI@YOPMAIL.COM>", true},
+		{"ali@eu.guerrillamail.com", true},
+		{"ali@gmail.com", false},
+		{"ali@notmailinator.com", false},
+		{"ali@mailinator.com.tr", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.raw, func(t *testing.T) {
+			t.Parallel()
+			got := NormalizeEmail(tc.raw)
+			require.NotEmpty(t, got.Address)
+			require.Equal(t, tc.want, got.Disposable)
+		})
+	}
+}
+
+func TestNormalizeMarksRoleAndDisposable(t *testing.T) {
+	t.Parallel()
+	c := Normalize(Input{Company: "Firma", Email: "info@firma.com.tr"}, Options{})
+	require.True(t, c.EmailRole)
+	require.False(t, c.EmailDisposable)
+	c = Normalize(Input{FirstName: "Ali", Email: "ali@mailinator.com"}, Options{})
+	require.False(t, c.EmailRole)
+	require.True(t, c.EmailDisposable)
+}

@@ -37,7 +37,8 @@ func checkCandidate(c string) EmailResult {
 	if detail != "" {
 		return invalidEmail(detail, suggestMissingTLD(local, domain))
 	}
-	res := EmailResult{Address: local + "@" + ascii, Role: isRoleLocal(local)}
+	res := EmailResult{Address: local + "@" + ascii, Role: isRoleLocal(local),
+		Disposable: isDisposableDomain(ascii)}
 	if fix := suggestDomain(ascii); fix != "" {
 		res.Suggestion = local + "@" + fix
 		res.Flags = []Flag{FlagEmailTypoSuspected}

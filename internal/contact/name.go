@@ -52,6 +52,9 @@ func TitleCaseTR(s string) string {
 				b.WriteRune(lowerTR(r))
 			}
 			startOfWord = false
+		case unicode.In(r, unicode.Mn, unicode.Me):
+			// An accent belongs to the letter before it: the word goes on.
+			b.WriteRune(r)
 		case r == '\'' || r == '’':
 			b.WriteRune(r)
 			startOfWord = false
@@ -90,7 +93,8 @@ func normalizeName(s string) string {
 			words[i] = TitleCaseTR(w)
 		}
 	}
-	return strings.Join(words, " ")
+	// A letter whose case changed may compose with the accent after it (h + ̱ = ẖ).
+	return norm.NFC.String(strings.Join(words, " "))
 }
 
 // needsTitleCase reports whether a name word is written all upper-case (two letters

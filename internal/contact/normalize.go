@@ -56,10 +56,11 @@ func Normalize(in Input, opts Options) Contact {
 	}
 	em := NormalizeEmail(in.Email)
 	c.Email, c.EmailSuggestion = em.Address, em.Suggestion
+	c.EmailRole, c.EmailDisposable = em.Role, em.Disposable
 	for _, f := range em.Flags {
 		set(f, em.Detail)
 	}
-	applyPhone(&c, in, phoneRegion(in, opts), set)
+	applyPhone(&c, in, phoneRegions(in, opts), set)
 	if owner := cleanText(in.Owner); !IsPlaceholder(owner) {
 		c.Owner = owner
 	} else {
@@ -82,16 +83,17 @@ func contactName(in Input) (first, last string) {
 	return first, last
 }
 
-// phoneRegion is the region the row's phone numbers are read in: the row's country,
-// else the option, else TR.
-func phoneRegion(in Input, opts Options) string {
+// phoneRegions are the regions the row's phone numbers are read in: the row's
+// country, else the home region; the home region is the option, else TR.
+func phoneRegions(in Input, opts Options) PhoneRegions {
+	home := strings.ToUpper(strings.TrimSpace(opts.DefaultRegion))
+	if home == "" {
+		home = DefaultRegion
+	}
 	if r := RegionFromCountry(in.Country); r != "" {
-		return r
+		return PhoneRegions{Contact: r, Home: home}
 	}
-	if r := strings.ToUpper(strings.TrimSpace(opts.DefaultRegion)); r != "" {
-		return r
-	}
-	return DefaultRegion
+	return PhoneRegions{Contact: home, Home: home}
 }
 
 // orderedFlags lists the set flags in vocabulary order.

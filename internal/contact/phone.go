@@ -3,9 +3,11 @@ package contact
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+	"google.golang.org/protobuf/proto"
 )
 
 // DefaultRegion is the region a phone number without a country code is read in when
@@ -50,9 +52,35 @@ var sciNotation = regexp.MustCompile(`^[+-]?\d+(?:[.,]\d+)?\s*[eE]\s*[+-]?\d+$`)
 // uses the first and lists the others in Extra. Placeholders give type missing; text
 // that is not a valid number gives type invalid with a Detail.
 func NormalizePhone(raw, defaultRegion string) PhoneResult {
-	region := strings.ToUpper(strings.TrimSpace(defaultRegion))
-	if region == "" {
+	return NormalizePhoneIn(raw, PhoneRegions{Contact: defaultRegion})
+}
+
+// PhoneRegions are the regions a number without a country code may belong to.
+type PhoneRegions struct {
+	// Contact is the contact's own region (its country column); "" means Home.
+	Contact string
+	// Home is the region the company works in, whose staff type the numbers; ""
+	// means the contact's region.
+	Home string
+}
+
+// NormalizePhoneIn is NormalizePhone for a contact whose region may differ from the
+// home region. A number without a country code is read in the contact's region,
+// except when that reading is not a mobile while the digits start like a home
+// mobile: "0530 934 21 8" for a contact in Germany is a Turkish mobile typed with a
+// digit missing (invalid), not the German landline libphonenumber would accept,
+// because the home staff type their customers' home mobiles, wherever they live.
+func NormalizePhoneIn(raw string, regions PhoneRegions) PhoneResult {
+	region := strings.ToUpper(strings.TrimSpace(regions.Contact))
+	home := strings.ToUpper(strings.TrimSpace(regions.Home))
+	switch {
+	case region == "" && home == "":
 		region = DefaultRegion
+	case region == "":
+		region = home
+	}
+	if home == "" {
+		home = region
 	}
 	// A line break separates numbers as , and ; do; cleaning would turn it into a blank.
 	s := cleanPhoneText(lineBreaks.Replace(raw))
@@ -63,9 +91,9 @@ func NormalizePhone(raw, defaultRegion string) PhoneResult {
 	if len(parts) == 0 {
 		return PhoneResult{Type: PhoneMissing, Region: region, Detail: detailPhoneMissing}
 	}
-	res := parseOnePhone(parts[0], region)
+	res := parseOnePhone(parts[0], region, home)
 	for _, p := range parts[1:] {
-		if x := parseOnePhone(p, region); x.E164 != "" {
+		if x := parseOnePhone(p, region, home); x.E164 != "" {
 			res.Extra = append(res.Extra, x.E164)
 		}
 	}
@@ -88,7 +116,7 @@ func splitPhones(s string) []string {
 		return r == ';' || r == '/' || r == '|'
 	}) {
 		f = strings.TrimSpace(f)
-		if sciNotation.MatchString(f) {
+		if strings.ContainsAny(f, "eE") && sciNotation.MatchString(f) {
 			out = append(out, f)
 			continue
 		}
@@ -101,19 +129,39 @@ func splitPhones(s string) []string {
 	return out
 }
 
-// parseOnePhone reads one number of a cell.
-func parseOnePhone(part, region string) PhoneResult {
-	if sciNotation.MatchString(part) {
-		return invalidPhone(region, detailPhoneScientific)
+// parseOnePhone reads one number of a cell, in region unless homeReading prefers home.
+func parseOnePhone(part, region, home string) PhoneResult {
+	if strings.ContainsAny(part, "eE") && sciNotation.MatchString(part) {
+		exact, ok := expandScientific(part)
+		if !ok {
+			return invalidPhone(region, detailPhoneScientific)
+		}
+		part = exact
 	}
 	number, ext := splitExtension(part)
 	number, detail := stripLabels(number)
 	if detail != "" {
 		return invalidPhone(region, detail)
 	}
+	if region == home {
+		if num, ok := parseDomestic(number, region); ok {
+			return PhoneResult{
+				E164: "+" + strconv.Itoa(int(num.GetCountryCode())) +
+					strconv.FormatUint(num.GetNationalNumber(), 10),
+				Type:      mapPhoneType(phonenumbers.GetNumberType(num)),
+				Region:    region,
+				Extension: ext,
+			}
+		}
+	}
 	num, err := parseBest(number, region)
 	if err != nil {
 		return invalidPhone(region, describeParseError(number, err))
+	}
+	if region != home {
+		if alt := homeReading(number, num, home); alt != nil {
+			num, region = alt, home
+		}
 	}
 	if !phonenumbers.IsValidNumber(num) {
 		return invalidPhone(region, describeInvalid(num, number, region))
@@ -127,6 +175,82 @@ func parseOnePhone(part, region string) PhoneResult {
 		Region:    phonenumbers.GetRegionCodeForNumber(num),
 		Extension: ext,
 	}
+}
+
+// domesticRegions are the regions parseDomestic serves: their trunk prefix is a
+// plain 0 that Parse strips with no other rule (checked by the tests and the fuzz
+// target against libphonenumber). Others take the full path.
+var domesticRegions = map[string]bool{"TR": true, "DE": true, "GB": true}
+
+// parseDomestic is a fast path for the common case, a valid number of region typed
+// with separators only: "0532 123 45 67", "+90 (532) 123-45-67", "0090 532...",
+// "5321234567". It builds the number libphonenumber's Parse would give without
+// running Parse's many expressions; ok is false for anything else, which then
+// takes the full path.
+func parseDomestic(number, region string) (*phonenumbers.PhoneNumber, bool) {
+	var digits [20]byte
+	n, plus := 0, false
+	for i := 0; i < len(number); i++ {
+		switch c := number[i]; {
+		case c >= '0' && c <= '9':
+			if n == len(digits) {
+				return nil, false
+			}
+			digits[n] = c
+			n++
+		case c == '+' && n == 0 && !plus:
+			plus = true
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+		default:
+			return nil, false
+		}
+	}
+	if !domesticRegions[region] {
+		return nil, false
+	}
+	cc := strconv.Itoa(phonenumbers.GetCountryCodeForRegion(region))
+	d := string(digits[:n])
+	switch {
+	case plus || strings.HasPrefix(d, "00"):
+		d = strings.TrimPrefix(d, "00")
+		if !strings.HasPrefix(d, cc) {
+			return nil, false
+		}
+		d = d[len(cc):]
+	case strings.HasPrefix(d, "0"):
+		d = d[1:]
+	case strings.HasPrefix(d, cc):
+		return nil, false // maybe the country code without its +: the full path decides
+	}
+	if d == "" || d[0] == '0' || len(d) > 17 {
+		return nil, false
+	}
+	nsn, err := strconv.ParseUint(d, 10, 64)
+	if err != nil {
+		return nil, false
+	}
+	code, _ := strconv.Atoi(cc)
+	num := &phonenumbers.PhoneNumber{CountryCode: proto.Int32(int32(code)),
+		NationalNumber: proto.Uint64(nsn)}
+	if !phonenumbers.IsValidNumberForRegion(num, region) {
+		return nil, false
+	}
+	return num, true
+}
+
+// expandScientific writes a number in scientific notation as its digits when the
+// mantissa holds every digit ("9.05321234567E+11" is 905321234567, as an XLSX cell
+// stores it); ok is false when digits were lost ("5,32123E+09", as Excel shows it).
+func expandScientific(s string) (string, bool) {
+	s = strings.ReplaceAll(strings.TrimLeft(s, "+"), " ", "")
+	mantissa, exp, _ := strings.Cut(strings.ToUpper(s), "E")
+	whole, frac, _ := strings.Cut(strings.ReplaceAll(mantissa, ",", "."), ".")
+	e, err := strconv.Atoi(strings.TrimPrefix(exp, "+"))
+	// Fewer decimals than the exponent: the zeros it implies are digits nobody kept.
+	if err != nil || strings.HasPrefix(whole, "-") || e != len(frac) {
+		return "", false
+	}
+	return whole + frac, true
 }
 
 // parseBest parses number in region. For a bare run of digits that starts with the
@@ -151,6 +275,61 @@ func parseBest(number, region string) (*phonenumbers.PhoneNumber, error) {
 		return alt, nil
 	}
 	return num, nil
+}
+
+// homeReading returns number read in the home region when it has no country code of
+// its own, its reading in the contact's region (num) is not a mobile, and its digits
+// start like a home mobile; else nil. A valid mobile of the contact's region always
+// stands: "050 123 4567" in the Emirates is theirs, although Turkish mobiles start 50.
+func homeReading(
+	number string, num *phonenumbers.PhoneNumber, home string,
+) *phonenumbers.PhoneNumber {
+	if home == phonenumbers.GetRegionCodeForNumber(num) || hasCountryCode(number) {
+		return nil
+	}
+	contactType := mapPhoneType(phonenumbers.GetNumberType(num))
+	if phonenumbers.IsValidNumber(num) && contactType.SMSCapable() {
+		return nil
+	}
+	alt, err := phonenumbers.Parse(number, home)
+	if err != nil || !startsLikeMobile(alt, home) {
+		return nil
+	}
+	return alt
+}
+
+// hasCountryCode reports whether a number is written with + or 00 in front.
+func hasCountryCode(number string) bool {
+	n := strings.TrimLeft(number, " (")
+	return strings.HasPrefix(n, "+") || strings.HasPrefix(n, "00")
+}
+
+// startsLikeMobile reports whether num's national digits begin a mobile number of
+// region: completed (or cut) to the length of the region's example mobile with that
+// example's own last digits, they make a valid mobile.
+func startsLikeMobile(num *phonenumbers.PhoneNumber, region string) bool {
+	example := phonenumbers.GetExampleNumberForType(region, phonenumbers.MOBILE)
+	if example == nil || int(num.GetCountryCode()) != int(example.GetCountryCode()) {
+		return false
+	}
+	want := phonenumbers.GetNationalSignificantNumber(example)
+	cc := "+" + strconv.Itoa(int(num.GetCountryCode()))
+	nsn := phonenumbers.GetNationalSignificantNumber(num)
+	// libphonenumber keeps a trunk 0 in the national number when stripping it gives
+	// no valid number, as it does for a number with a digit missing.
+	for _, digits := range []string{nsn, strings.TrimLeft(nsn, "0")} {
+		if digits == "" {
+			continue
+		}
+		if len(digits) < len(want) {
+			digits += want[len(digits):]
+		}
+		candidate, err := phonenumbers.Parse(cc+digits[:len(want)], region)
+		if err == nil && mapPhoneType(phonenumbers.GetNumberType(candidate)).SMSCapable() {
+			return true
+		}
+	}
+	return false
 }
 
 // hasDialPrefix reports whether the number starts with +, 00 or a trunk 0.

@@ -67,3 +67,61 @@ func TestPhoneTypeSMSCapable(t *testing.T) {
 		})
 	}
 }
+
+func TestNormalizePhoneInHomeRegion(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, raw, contact string
+		e164               string
+		typ                PhoneType
+		region             string
+	}{
+		{"home mobile with a digit missing is not a German landline",
+			"0530 934 21 8", "DE", "", PhoneInvalid, "TR"},
+		{"home mobile of a contact abroad", "0530 934 21 80", "DE",
+			"+905309342180", PhoneMobile, "TR"},
+		{"home mobile that lost its trunk 0", "5309342180", "DE",
+			"+905309342180", PhoneMobile, "TR"},
+		{"German mobile typed the German way", "0151 97677036", "DE",
+			"+4915197677036", PhoneMobile, "DE"},
+		{"German landline that does not start like a home mobile", "030 1234567", "DE",
+			"+49301234567", PhoneFixedLine, "DE"},
+		{"a mobile of the contact's region stands", "050 123 4567", "AE",
+			"+971501234567", PhoneMobile, "AE"},
+		{"a country code of its own stands", "+49 530 934218", "DE",
+			"+49530934218", PhoneFixedLine, "DE"},
+		{"00 prefix stands", "0049 530 934218", "DE",
+			"+49530934218", PhoneFixedLine, "DE"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := NormalizePhoneIn(tc.raw, PhoneRegions{Contact: tc.contact, Home: "TR"})
+			require.Equal(t, tc.e164, got.E164, "E.164 (detail %q)", got.Detail)
+			require.Equal(t, tc.typ, got.Type)
+			require.Equal(t, tc.region, got.Region)
+			if tc.typ == PhoneInvalid {
+				require.Equal(t, detailPhoneShort, got.Detail)
+			}
+		})
+	}
+}
+
+func TestParseDomesticAgreesWithLibphonenumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range loadTSV(t, "phones.tsv") {
+		region := tc["region"]
+		if region == "" {
+			region = DefaultRegion
+		}
+		requireDomesticAgrees(t, tc["raw"], region)
+	}
+	for _, n := range []string{"0532 123 45 67", "+90 (532) 123-45-67", "0090 532 123 45 67",
+		"5321234567", "0212 555 12 34", "030 1234567", "+49 30 1234567"} {
+		for _, region := range []string{"TR", "DE", "GB", "US"} {
+			requireDomesticAgrees(t, n, region)
+		}
+	}
+	_, ok := parseDomestic("0532 123 45 67", "TR")
+	require.True(t, ok, "the common case takes the fast path")
+}

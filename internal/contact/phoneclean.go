@@ -55,6 +55,9 @@ func cleanPhoneText(s string) string {
 
 // splitExtension removes an extension from the end of a number and returns it as digits.
 func splitExtension(s string) (number, ext string) {
+	if !strings.ContainsFunc(s, isLetterOrHash) {
+		return s, "" // every extension form has a word or a #
+	}
 	m := extensionSuffix.FindStringSubmatchIndex(s)
 	if m == nil {
 		return s, ""
@@ -73,7 +76,10 @@ func splitExtension(s string) (number, ext string) {
 // a trailing "whatsapp") and reports letters typed among the digits. A run of three
 // letters or more is left for libphonenumber to read as a vanity number.
 func stripLabels(s string) (string, string) {
-	s = letterGroup.ReplaceAllString(s, " ")
+	hasLetters := strings.ContainsFunc(s, unicode.IsLetter)
+	if hasLetters {
+		s = letterGroup.ReplaceAllString(s, " ")
+	}
 	start := strings.IndexFunc(s, func(r rune) bool {
 		return unicode.IsDigit(r) || r == '+' || r == '('
 	})
@@ -82,6 +88,14 @@ func stripLabels(s string) (string, string) {
 	}
 	if isLabel(s[:start]) {
 		s = s[start:]
+	}
+	if !hasLetters {
+		// Nothing below applies but the check for odd characters.
+		s = strings.TrimSpace(s)
+		if strings.ContainsFunc(s, isOddRune) {
+			return "", detailPhoneOddChars
+		}
+		return s, ""
 	}
 	s = strings.TrimSpace(trailingWords.ReplaceAllString(s, "$1"))
 	longest, run := 0, 0
@@ -115,6 +129,9 @@ func isLabel(s string) bool {
 	}
 	return true
 }
+
+// isLetterOrHash reports a letter or #.
+func isLetterOrHash(r rune) bool { return r == '#' || unicode.IsLetter(r) }
 
 // isOddRune reports characters that have no place in a phone number.
 func isOddRune(r rune) bool {

@@ -85,6 +85,10 @@ type Contact struct {
 	EmailRaw        string
 	Email           string // normalised address; empty when missing or invalid
 	EmailSuggestion string // likely intended address when a typo is suspected
+	// EmailRole and EmailDisposable mark a role mailbox (info@, satis@) and a
+	// throwaway-mailbox domain: valid addresses, but no person reads them for long.
+	EmailRole       bool
+	EmailDisposable bool
 
 	PhoneRaw    string
 	PhoneE164   string // empty when missing or invalid

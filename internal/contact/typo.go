@@ -161,3 +161,37 @@ func isRoleLocal(local string) bool {
 	first, _, _ = strings.Cut(first, "_")
 	return roleLocals[first]
 }
+
+// disposableDomains are throwaway-mailbox services: an address there reaches no one
+// for long. The list holds the big ones; a subdomain counts as its parent.
+var disposableDomains = map[string]bool{
+	"mailinator.com": true, "guerrillamail.com": true, "guerrillamail.net": true,
+	"guerrillamail.org": true, "guerrillamailblock.com": true, "sharklasers.com": true,
+	"grr.la": true, "10minutemail.com": true, "10minutemail.net": true,
+	"temp-mail.org": true, "tempmail.com": true, "tempmail.net": true, "tempmailo.com": true,
+	"tempr.email": true, "tmpmail.org": true, "yopmail.com": true, "yopmail.fr": true,
+	"yopmail.net": true, "trashmail.com": true, "trashmail.de": true, "getnada.com": true,
+	"nada.email": true, "dispostable.com": true, "maildrop.cc": true,
+	"throwawaymail.com": true, "fakeinbox.com": true, "mailnesia.com": true,
+	"mintemail.com": true, "emailondeck.com": true, "mohmal.com": true, "moakt.com": true,
+	"tempail.com": true, "spamgourmet.com": true, "mailcatch.com": true,
+	"discard.email": true, "burnermail.io": true, "mytemp.email": true,
+	"emailfake.com": true, "getairmail.com": true, "spambox.us": true,
+	"mailpoof.com": true, "inboxkitten.com": true, "minuteinbox.com": true,
+}
+
+// isDisposableDomain reports whether an ASCII domain is, or is under, a disposable
+// mailbox service.
+func isDisposableDomain(domain string) bool {
+	for d := domain; d != ""; {
+		if disposableDomains[d] {
+			return true
+		}
+		_, rest, ok := strings.Cut(d, ".")
+		if !ok {
+			return false
+		}
+		d = rest
+	}
+	return false
+}

@@ -40,6 +40,10 @@ type CheckRow struct {
 	DuplicateOf     string         `json:"duplicate_of"`
 	Owner           string         `json:"owner"`
 	Error           string         `json:"error"`
+	// EmailRole and EmailDisposable mark a role mailbox and a throwaway domain;
+	// left out when false, so that most lines keep the documented fields only.
+	EmailRole       bool `json:"email_role,omitempty"`
+	EmailDisposable bool `json:"email_disposable,omitempty"`
 }
 
 // firstSeen is the earliest row that had a given e-mail or phone number.
@@ -52,7 +56,7 @@ type firstSeen struct {
 // checker holds the state of one Check call across its files.
 type checker struct {
 	opts   CheckOptions
-	enc    *json.Encoder
+	emit   func(CheckRow) error
 	seq    int
 	emails map[string]firstSeen
 	phones map[string]firstSeen
@@ -68,7 +72,14 @@ type checker struct {
 func Check(ctx context.Context, files []string, opts CheckOptions, w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	c := &checker{opts: opts, enc: enc,
+	return CheckEach(ctx, files, opts, func(row CheckRow) error { return enc.Encode(row) })
+}
+
+// CheckEach is Check handing each row to emit instead of writing it; an error from
+// emit ends the check.
+func CheckEach(ctx context.Context, files []string, opts CheckOptions,
+	emit func(CheckRow) error) error {
+	c := &checker{opts: opts, emit: emit,
 		emails: map[string]firstSeen{}, phones: map[string]firstSeen{}}
 	var errs []error
 	for _, path := range files {
@@ -108,6 +119,7 @@ func (c *checker) file(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	defer rd.Close()
 	for {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -119,7 +131,7 @@ func (c *checker) file(ctx context.Context, path string) error {
 		if rec.Row%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := c.enc.Encode(c.row(name, rec)); err != nil {
+		if err := c.emit(c.row(name, rec)); err != nil {
 			return &outputError{err: err}
 		}
 	}
@@ -138,6 +150,7 @@ func (c *checker) row(name string, rec Record) CheckRow {
 	n := contact.Normalize(rec.Input, contact.Options{DefaultRegion: c.opts.DefaultRegion})
 	out.FirstName, out.LastName, out.Company = n.FirstName, n.LastName, n.Company
 	out.Email, out.EmailSuggestion = n.Email, n.EmailSuggestion
+	out.EmailRole, out.EmailDisposable = n.EmailRole, n.EmailDisposable
 	out.PhoneE164, out.PhoneType = n.PhoneE164, string(n.PhoneType)
 	out.Owner = strings.Join(strings.Fields(n.Owner), " ")
 	out.Flags = append(out.Flags, n.Flags...)

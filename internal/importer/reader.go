@@ -4,6 +4,7 @@
 package importer
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,9 @@ type Record struct {
 	Line  int // physical line in the file where the row starts
 	Input contact.Input
 	Err   *RowError // non-nil: the row is rejected and Input must not be used
+	// Cells are a rejected row's cells as read, for writing it out to be fixed;
+	// nil for a row that could not be split into cells, and for accepted rows.
+	Cells []string
 }
 
 // RowError says why a row was rejected. It never holds a cell's value.
@@ -48,29 +52,73 @@ type Reader struct {
 	layout   string
 	header   []string
 	cols     columns
-	scan     *recordScanner
+	scan     rowSource
 	row      int
 }
 
-// NewReader sniffs the encoding, delimiter, header and layout of an export and
-// returns a reader of its data rows. Errors name the file.
+// rowSource gives the records of a file: CSV text or a workbook's sheet.
+type rowSource interface {
+	// next returns the next record that is not blank; io.EOF after the last.
+	next() (rawRecord, error)
+	// setWidth tells the source how many fields a record has (the header's).
+	setWidth(n int)
+}
+
+// NewReader sniffs the format (CSV text or an XLSX workbook), encoding, delimiter,
+// header and layout of an export and returns a reader of its data rows. Errors
+// name the file. The caller closes the Reader.
 func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	name := opts.Name
 	if name == "" {
 		name = "<input>"
 	}
-	enc, text, err := decodeInput(r)
+	rd, err := newReader(r, name)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	rd := &Reader{name: name, encoding: enc}
-	if err := rd.readHeader(newLineSource(text)); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
 	if err := rd.resolve(opts); err != nil {
+		_ = rd.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return rd, nil
+}
+
+// newReader opens the records of r and reads the header.
+func newReader(r io.Reader, name string) (*Reader, error) {
+	br := bufio.NewReaderSize(r, sampleSize)
+	start, err := br.Peek(len(zipMagic))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("reading: %w", err)
+	}
+	if isZIP(start) {
+		sheet, err := openSheet(br)
+		if err != nil {
+			return nil, err
+		}
+		rd := &Reader{name: name, encoding: encXLSX, scan: sheet}
+		if err := rd.readHeaderFrom(sheet); err != nil {
+			_ = sheet.Close()
+			return nil, err
+		}
+		return rd, nil
+	}
+	enc, text, err := decodeInput(br)
+	if err != nil {
+		return nil, err
+	}
+	rd := &Reader{name: name, encoding: enc}
+	if err := rd.readHeader(newLineSource(text)); err != nil {
+		return nil, err
+	}
+	return rd, nil
+}
+
+// Close releases what the reader holds (a workbook's temporary files).
+func (r *Reader) Close() error {
+	if c, ok := r.scan.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }
 
 // readHeader sniffs the delimiter from the first non-blank line and reads the header.
@@ -90,8 +138,16 @@ func (r *Reader) readHeader(lines *lineSource) error {
 		}
 	}
 	lines.pushFront(first)
-	r.scan = newRecordScanner(lines, sniffDelimiter(first.text))
-	rec, err := r.scan.next()
+	return r.readHeaderFrom(newRecordScanner(lines, sniffDelimiter(first.text)))
+}
+
+// readHeaderFrom reads the header record of src and makes src the reader's source.
+func (r *Reader) readHeaderFrom(src rowSource) error {
+	r.scan = src
+	rec, err := src.next()
+	if errors.Is(err, io.EOF) {
+		return errors.New("empty file: no header line")
+	}
 	if err != nil {
 		return fmt.Errorf("reading header: %w", err)
 	}
@@ -102,7 +158,7 @@ func (r *Reader) readHeader(lines *lineSource) error {
 	for i, h := range rec.fields {
 		r.header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 	}
-	r.scan.want = len(r.header)
+	src.setWidth(len(r.header))
 	return nil
 }
 
@@ -136,7 +192,7 @@ func (r *Reader) resolve(opts Options) error {
 func (r *Reader) Layout() string { return r.layout }
 
 // Encoding names the file's encoding: utf-8, utf-8-bom, utf-16le, utf-16be or
-// windows-1254.
+// windows-1254; xlsx for an Excel workbook.
 func (r *Reader) Encoding() string { return r.encoding }
 
 // Header returns the header cells, trimmed.
@@ -176,6 +232,7 @@ func (r *Reader) record(raw rawRecord) Record {
 	}
 	if rec.Err != nil {
 		rec.Input = contact.Input{}
+		rec.Cells = raw.fields
 	}
 	return rec
 }

@@ -134,6 +134,9 @@ func newRecordScanner(src *lineSource, delim byte) *recordScanner {
 	return &recordScanner{lines: src, delim: delim, want: -1, feed: f, csv: cr}
 }
 
+// setWidth sets the number of fields a record has.
+func (s *recordScanner) setWidth(n int) { s.want = n }
+
 // next returns the next record, skipping blank lines; io.EOF at the end.
 func (s *recordScanner) next() (rawRecord, error) {
 	for {

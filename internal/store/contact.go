@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -186,23 +187,26 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		if err != nil {
 			return 0, 0, err
 		}
-		if err := recordChangeTx(ctx, tx, p.ImportID, id, "inserted"); err != nil {
-			return 0, 0, err
-		}
-		return id, Inserted, claimKeysTx(ctx, tx, id, keys)
+		return id, Inserted, claimImportKeysTx(ctx, tx, p.ImportID, id, keys)
 	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("match contact: %w", err)
 	}
-	if err := claimKeysTx(ctx, tx, old.id, keys); err != nil {
+	if err := claimImportKeysTx(ctx, tx, p.ImportID, old.id, keys); err != nil {
 		return 0, 0, err
 	}
 
 	conflict := old.ownerID != nil && p.OwnerID != 0 && *old.ownerID != p.OwnerID
 	if p.Written != nil && p.Written(old.id) {
-		return old.id, Duplicate, flagDuplicateTx(ctx, tx, old.id, p.Row, conflict)
+		return old.id, Duplicate, flagDuplicateTx(ctx, tx, p.ImportID, old.id, p.Row, conflict)
 	}
 	flags := c.Flags
+	if old.ownerID != nil && p.OwnerID == 0 {
+		// The contact keeps the owner it has (see contactUpdateTx): not missing.
+		flags = slices.DeleteFunc(slices.Clone(flags), func(f contact.Flag) bool {
+			return f == contact.FlagOwnerMissing
+		})
+	}
 	if conflict {
 		flags = append(flags, contact.FlagOwnerConflict)
 		c.FlagDetail = withDetail(c.FlagDetail, contact.FlagOwnerConflict,
@@ -210,7 +214,7 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	}
 	fp := fingerprint(c, p.OwnerID)
 	if fp == old.fingerprint {
-		return old.id, Unchanged, syncFlagsTx(ctx, tx, old.id, flags, c.FlagDetail)
+		return old.id, Unchanged, syncFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail)
 	}
 	if err := recordChangeTx(ctx, tx, p.ImportID, old.id, "updated"); err != nil {
 		return 0, 0, err
@@ -218,7 +222,7 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	if err := contactUpdateTx(ctx, tx, old.id, p, fp); err != nil {
 		return 0, 0, err
 	}
-	return old.id, Updated, syncFlagsTx(ctx, tx, old.id, flags, c.FlagDetail)
+	return old.id, Updated, syncFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail)
 }
 
 func withDetail(m map[contact.Flag]string, f contact.Flag, detail string) map[contact.Flag]string {
@@ -237,18 +241,20 @@ func contactInsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		INSERT INTO contacts (owner_id, external_id, first_name, last_name, company,
 			email_raw, email, email_suggestion, email_status,
 			phone_raw, phone_e164, phone_type, phone_status, region,
-			consent_email, consent_sms, tags, import_id, fingerprint)
+			consent_email, consent_sms, tags, import_id, created_import_id, fingerprint,
+			email_role, email_disposable)
 		VALUES (NULLIF($1, 0), NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9,
-			$10, $11, $12, $13, $14, $15, $15, $16, $17, $18)
+			$10, $11, $12, $13, $14, $15, $15, $16, $17, $17, $18, $19, $20)
 		RETURNING id`,
 		p.OwnerID, c.ExternalID, c.FirstName, c.LastName, c.Company,
 		c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
 		c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
-		!c.OptOut, nonNil(c.Tags), p.ImportID, fingerprint(c, p.OwnerID)).Scan(&id)
+		!c.OptOut, nonNil(c.Tags), p.ImportID, fingerprint(c, p.OwnerID),
+		c.EmailRole, c.EmailDisposable).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert contact: %w", err)
 	}
-	return id, syncFlagsTx(ctx, tx, id, c.Flags, c.FlagDetail)
+	return id, syncFlagsTx(ctx, tx, p.ImportID, id, c.Flags, c.FlagDetail)
 }
 
 // contactUpdateTx overwrites the contact's data with the import's. An address
@@ -267,12 +273,13 @@ func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertPa
 			email_raw = $7, email = $8, email_suggestion = $9,
 			phone_raw = $11, phone_e164 = $12, phone_type = $13, region = $15,
 			consent_email = $16, consent_sms = $16, import_id = $17, fingerprint = $18,
+			email_role = $19, email_disposable = $20,
 			version = version + 1, updated_at = now()
 		WHERE id = $1`,
 		id, p.OwnerID, c.ExternalID, c.FirstName, c.LastName, c.Company,
 		c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
 		c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
-		!c.OptOut, p.ImportID, fp)
+		!c.OptOut, p.ImportID, fp, c.EmailRole, c.EmailDisposable)
 	if err != nil {
 		return fmt.Errorf("update contact %d: %w", id, err)
 	}
@@ -292,7 +299,8 @@ var importFlagKinds = []string{
 
 // flagDuplicateTx opens the duplicate flag (and owner_conflict when the rows
 // name different managers) on a contact an import lists twice.
-func flagDuplicateTx(ctx context.Context, tx pgx.Tx, contactID int64, row int, conflict bool) error {
+func flagDuplicateTx(ctx context.Context, tx pgx.Tx, importID, contactID int64, row int,
+	conflict bool) error {
 	kinds := []string{string(contact.FlagDuplicate)}
 	details := []string{fmt.Sprintf("listed again in the same import (row %d)", row)}
 	if conflict {
@@ -300,10 +308,11 @@ func flagDuplicateTx(ctx context.Context, tx pgx.Tx, contactID int64, row int, c
 		details = append(details, "the same customer is listed under two managers")
 	}
 	_, err := tx.Exec(ctx, `
-		INSERT INTO contact_flags (contact_id, kind, field, detail, source)
-		SELECT $1, k, '', d, 'import' FROM unnest($2::text[], $3::text[]) AS t (k, d)
+		INSERT INTO contact_flags (contact_id, kind, field, detail, source, import_id)
+		SELECT $1, k, '', d, 'import', NULLIF($4, 0)
+		FROM unnest($2::text[], $3::text[]) AS t (k, d)
 		ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL DO NOTHING`,
-		contactID, kinds, details)
+		contactID, kinds, details, importID)
 	if err != nil {
 		return fmt.Errorf("flag duplicate contact %d: %w", contactID, err)
 	}
@@ -313,8 +322,8 @@ func flagDuplicateTx(ctx context.Context, tx pgx.Tx, contactID int64, row int, c
 // syncFlagsTx opens the given import flags and closes the import flags that no
 // longer hold. A delivery flag (a bounce) closes when its field no longer holds
 // the address that bounced, which contactUpdateTx decides through the status.
-func syncFlagsTx(ctx context.Context, tx pgx.Tx, contactID int64, flags []contact.Flag,
-	detail map[contact.Flag]string) error {
+func syncFlagsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
+	flags []contact.Flag, detail map[contact.Flag]string) error {
 	kinds := make([]string, len(flags))
 	fields := make([]string, len(flags))
 	details := make([]string, len(flags))
@@ -322,21 +331,22 @@ func syncFlagsTx(ctx context.Context, tx pgx.Tx, contactID int64, flags []contac
 		kinds[i], fields[i], details[i] = string(f), flagField(f), detail[f]
 	}
 	_, err := tx.Exec(ctx, `
-		UPDATE contact_flags SET resolved_at = now()
+		UPDATE contact_flags SET resolved_at = now(), resolved_import_id = NULLIF($4, 0)
 		WHERE contact_id = $1 AND resolved_at IS NULL
 			AND ((kind = ANY($3) AND kind <> ALL($2))
 			  OR (kind = 'email_bounced' AND (SELECT email_status FROM contacts WHERE id = $1) <> 'bounced')
 			  OR (kind = 'phone_undeliverable'
 			      AND (SELECT phone_status FROM contacts WHERE id = $1) <> 'undeliverable'))`,
-		contactID, kinds, importFlagKinds)
+		contactID, kinds, importFlagKinds, importID)
 	if err != nil {
 		return fmt.Errorf("close fixed flags: %w", err)
 	}
 	_, err = tx.Exec(ctx, `
-		INSERT INTO contact_flags (contact_id, kind, field, detail, source)
-		SELECT $1, k, f, d, 'import' FROM unnest($2::text[], $3::text[], $4::text[]) AS t (k, f, d)
+		INSERT INTO contact_flags (contact_id, kind, field, detail, source, import_id)
+		SELECT $1, k, f, d, 'import', NULLIF($5, 0)
+		FROM unnest($2::text[], $3::text[], $4::text[]) AS t (k, f, d)
 		ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL DO NOTHING`,
-		contactID, kinds, fields, details)
+		contactID, kinds, fields, details, importID)
 	if err != nil {
 		return fmt.Errorf("open flags: %w", err)
 	}
@@ -436,16 +446,24 @@ func (s *Store) ManagerIDs(ctx context.Context, keys []string) ([]int64, error) 
 // claimKeysTx records keys as identities of the contact; a key another
 // contact holds already stays with it.
 func claimKeysTx(ctx context.Context, tx pgx.Tx, contactID int64, keys []string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO contact_keys (key, contact_id)
-		SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`, keys, contactID)
+	return claimImportKeysTx(ctx, tx, 0, contactID, keys)
+}
+
+// claimImportKeysTx is claimKeysTx for an import (0: none), which a revert takes
+// the keys back from.
+func claimImportKeysTx(ctx context.Context, tx pgx.Tx, importID, contactID int64, keys []string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO contact_keys (key, contact_id, import_id)
+		SELECT unnest($1::text[]), $2, NULLIF($3, 0) ON CONFLICT DO NOTHING`,
+		keys, contactID, importID)
 	if err != nil {
 		return fmt.Errorf("record keys of contact %d: %w", contactID, err)
 	}
 	return nil
 }
 
-// recordChangeTx notes what an import does to a contact, keeping the contact
-// as it was before an update so that the import can be reverted. Only the
+// recordChangeTx notes what an import does to a contact it updates, keeping the
+// contact as it was before so that the import can be reverted (a contact it
+// creates carries the import in created_import_id). Only the
 // first change of an import to a contact is kept: it holds the state before.
 func recordChangeTx(ctx context.Context, tx pgx.Tx, importID, contactID int64, action string) error {
 	_, err := tx.Exec(ctx, `

@@ -53,11 +53,25 @@ func (s *Store) ImportRevert(ctx context.Context, importID int64) (RevertResult,
 
 func revertTx(ctx context.Context, tx pgx.Tx, importID int64) (RevertResult, error) {
 	var res RevertResult
+	removed, err := idList(ctx, tx, `SELECT id FROM contacts
+		WHERE created_import_id = $1 AND import_id = $1 AND version = 1
+			AND deleted_at IS NULL`, importID)
+	if err != nil {
+		return res, fmt.Errorf("find created contacts: %w", err)
+	}
+	restored, err := idList(ctx, tx, `SELECT c.id FROM contacts c JOIN import_changes ch
+			ON ch.contact_id = c.id AND ch.import_id = $1 AND ch.action = 'updated'
+		WHERE c.import_id = $1 AND c.deleted_at IS NULL
+			AND c.version = (ch.before->>'version')::int + 1`, importID)
+	if err != nil {
+		return res, fmt.Errorf("find updated contacts: %w", err)
+	}
+	if err := revertKeysAndFlags(ctx, tx, importID, append(removed, restored...)); err != nil {
+		return res, err
+	}
 	tag, err := tx.Exec(ctx, `
-		UPDATE contacts c SET deleted_at = now(), updated_at = now(), version = version + 1
-		FROM import_changes ch
-		WHERE ch.import_id = $1 AND ch.action = 'inserted' AND c.id = ch.contact_id
-			AND c.import_id = $1 AND c.version = 1 AND c.deleted_at IS NULL`, importID)
+		UPDATE contacts SET deleted_at = now(), updated_at = now(), version = version + 1
+		WHERE id = ANY($1)`, removed)
 	if err != nil {
 		return res, fmt.Errorf("remove created contacts: %w", err)
 	}
@@ -71,20 +85,55 @@ func revertTx(ctx context.Context, tx pgx.Tx, importID int64) (RevertResult, err
 			phone_type = b.phone_type, phone_status = b.phone_status, region = b.region,
 			consent_email = b.consent_email, consent_sms = b.consent_sms, tags = b.tags,
 			import_id = b.import_id, fingerprint = b.fingerprint,
+			email_role = b.email_role, email_disposable = b.email_disposable,
 			version = c.version + 1, updated_at = now()
 		FROM import_changes ch, jsonb_populate_record(NULL::contacts, ch.before) b
 		WHERE ch.import_id = $1 AND ch.action = 'updated' AND c.id = ch.contact_id
-			AND c.import_id = $1 AND c.version = b.version + 1 AND c.deleted_at IS NULL`,
-		importID)
+			AND c.id = ANY($2)`, importID, restored)
 	if err != nil {
 		return res, fmt.Errorf("restore updated contacts: %w", err)
 	}
 	res.Restored = int(tag.RowsAffected())
-	err = tx.QueryRow(ctx, `SELECT count(*) FROM import_changes WHERE import_id = $1`,
+	err = tx.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM import_changes WHERE import_id = $1 AND action = 'updated') +
+		(SELECT count(*) FROM contacts WHERE created_import_id = $1)`,
 		importID).Scan(&res.Kept)
 	if err != nil {
 		return res, fmt.Errorf("count changes: %w", err)
 	}
 	res.Kept -= res.Removed + res.Restored
 	return res, nil
+}
+
+// revertKeysAndFlags takes back from the contacts the keys and flags the import
+// gave them and reopens the flags it closed.
+func revertKeysAndFlags(ctx context.Context, tx pgx.Tx, importID int64, ids []int64) error {
+	_, err := tx.Exec(ctx, `DELETE FROM contact_keys WHERE import_id = $1 AND contact_id = ANY($2)`,
+		importID, ids)
+	if err != nil {
+		return fmt.Errorf("take back keys: %w", err)
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM contact_flags WHERE import_id = $1 AND contact_id = ANY($2)
+		AND resolved_at IS NULL`, importID, ids)
+	if err != nil {
+		return fmt.Errorf("take back flags: %w", err)
+	}
+	_, err = tx.Exec(ctx, `
+		UPDATE contact_flags f SET resolved_at = NULL, resolved_import_id = NULL
+		WHERE f.resolved_import_id = $1 AND f.contact_id = ANY($2)
+			AND NOT EXISTS (SELECT 1 FROM contact_flags o WHERE o.contact_id = f.contact_id
+				AND o.kind = f.kind AND o.resolved_at IS NULL)`, importID, ids)
+	if err != nil {
+		return fmt.Errorf("reopen flags: %w", err)
+	}
+	return nil
+}
+
+// idList runs a query returning one ID per row.
+func idList(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]int64, error) {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }

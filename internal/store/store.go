@@ -35,6 +35,8 @@ type dbtx interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Begin(ctx context.Context) (pgx.Tx, error)
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string,
+		src pgx.CopyFromSource) (int64, error)
 }
 
 // InTx runs fn with a store whose statements all run in one transaction,
