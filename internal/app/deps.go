@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -70,7 +71,8 @@ func VERP(cfg config.Config) *bounce.VERP {
 
 // RunWorker sends messages until ctx is done: an asynq server working the
 // e-mail and SMS queues and a relay that keeps moving pending messages from the
-// ledger into the queue. Any number of workers may run at once.
+// ledger into the queue, and marks finished the campaigns whose messages are
+// all settled. Any number of workers may run at once.
 func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.FS,
 	logger *slog.Logger) error {
 	smtp, err := delivery.NewSMTPSender(delivery.SMTPConfig{URL: cfg.SMTPURL, Logger: logger})
@@ -109,7 +111,13 @@ func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 	}
 	logger.InfoContext(ctx, "Worker started", "concurrency", cfg.Concurrency,
 		"queues", cfg.QueuePrefix+"{email,sms}")
+	finisherDone := make(chan struct{})
+	go func() {
+		defer close(finisherDone)
+		runFinisher(ctx, st, max(cfg.RelayInterval, time.Second), logger)
+	}()
 	relay.Run(ctx, cfg.RelayInterval)
+	<-finisherDone
 	srv.Shutdown()
 	logger.InfoContext(context.WithoutCancel(ctx), "Worker stopped")
 	return nil

@@ -47,6 +47,15 @@ func (c campaignLaunchCmd) Run(g *Globals) error {
 		fmt.Fprintf(w, "  %-5s %6d to send, %6d skipped%s\n", p.Channel, p.Pending,
 			sum(p.Skipped), reasons(p.Skipped))
 	}
+	if res.Planned() == 0 {
+		fmt.Fprintf(g.env.Stderr, "warning: campaign %s has an empty audience: "+
+			"no contact matches its owners and tags (is anything imported?)\n", res.Campaign.Slug)
+	}
+	if res.Campaign.Status == "finished" {
+		fmt.Fprintf(w, "  %d messages to send: campaign %s is finished.\n", res.Queued,
+			res.Campaign.Slug)
+		return nil
+	}
 	fmt.Fprintf(w, "  %d messages queued; `crier worker` sends them, "+
 		"`crier campaign status %s` shows progress.\n", res.Queued, res.Campaign.Slug)
 	return nil

@@ -247,3 +247,26 @@ func TestAgainstADatabase(t *testing.T) {
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stderr, "no-such-campaign")
 }
+
+// dbVars is the environment of a crier on a fresh database and queues.
+func dbVars(t *testing.T) map[string]string {
+	t.Helper()
+	redisURL, prefix := testenv.Redis(t)
+	return map[string]string{
+		"CRIER_DATABASE_URL": testenv.Database(t),
+		"CRIER_REDIS_URL":    redisURL,
+		"CRIER_QUEUE_PREFIX": prefix,
+	}
+}
+
+func TestLaunchOfAnEmptyAudience(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	r := run(t, vars, "campaign", "launch", "weekend-flash")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stderr, "warning: campaign weekend-flash has an empty audience")
+	require.Contains(t, r.stdout, "campaign weekend-flash is finished")
+	r = run(t, vars, "campaign", "status", "weekend-flash")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "Campaign weekend-flash (Hafta Sonu Fırsatı): finished")
+}

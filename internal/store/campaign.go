@@ -181,3 +181,25 @@ var planQueries = map[string]string{
 				WHEN c.phone_status = 'undeliverable' THEN 'undeliverable'
 				WHEN c.phone_type NOT IN ('mobile', 'fixed_line_or_mobile') THEN 'not_mobile'`),
 }
+
+// CampaignsFinishSettled marks finished every running campaign none of whose
+// messages is pending, queued or sending, and returns their slugs. A campaign
+// whose row is locked (a launch planning it right now) is left for the next
+// call, so a launch never sees its campaign finished under it. Any number of
+// workers may call it at once.
+func (s *Store) CampaignsFinishSettled(ctx context.Context) ([]string, error) {
+	rows, err := s.db.Query(ctx, `UPDATE campaigns SET status = 'finished', finished_at = now()
+		WHERE id IN (SELECT k.id FROM campaigns k WHERE k.status = 'running'
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = k.id
+				AND m.status IN ('pending', 'queued', 'sending'))
+			FOR UPDATE SKIP LOCKED)
+		RETURNING slug`)
+	if err != nil {
+		return nil, fmt.Errorf("finish settled campaigns: %w", err)
+	}
+	slugs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("finish settled campaigns: %w", err)
+	}
+	return slugs, nil
+}
