@@ -57,6 +57,10 @@ func Launch(ctx context.Context, st *store.Store, relay *queue.Relay, fsys fs.FS
 		if err != nil {
 			return err
 		}
+		if res.Campaign.Status == "paused" {
+			return fmt.Errorf("campaign %s is paused: use `crier campaign resume %s`",
+				slug, slug)
+		}
 		if res.Campaign.Status != "running" {
 			return fmt.Errorf("campaign %s is %s and cannot be launched again", slug,
 				res.Campaign.Status)

@@ -270,3 +270,22 @@ func TestLaunchOfAnEmptyAudience(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Contains(t, r.stdout, "Campaign weekend-flash (Hafta Sonu Fırsatı): finished")
 }
+
+func TestLaunchOfAPausedCampaignRefuses(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	r := run(t, vars, "import", "testdata/contacts.csv")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = run(t, vars, "campaign", "launch", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = run(t, vars, "campaign", "pause", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+
+	r = run(t, vars, "campaign", "launch", "spring-sale")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr,
+		"campaign spring-sale is paused: use `crier campaign resume spring-sale`")
+	r = run(t, vars, "campaign", "status", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "Campaign spring-sale (Bahar İndirimi 2027): paused")
+}

@@ -18,7 +18,8 @@ type Campaign struct {
 }
 
 // CampaignLaunch records the campaign as running, creating it on first launch.
-// Launching again is allowed and changes nothing that was planned already.
+// Launching again is allowed and changes nothing that was planned already; a
+// paused or cancelled campaign keeps its status (and the caller refuses).
 func (s *Store) CampaignLaunch(ctx context.Context, slug, name string, definition any) (Campaign, error) {
 	def, err := json.Marshal(definition)
 	if err != nil {
@@ -28,9 +29,10 @@ func (s *Store) CampaignLaunch(ctx context.Context, slug, name string, definitio
 	err = s.db.QueryRow(ctx, `
 		INSERT INTO campaigns (slug, name, definition, status) VALUES ($1, $2, $3, 'running')
 		ON CONFLICT (slug) DO UPDATE SET
-			status = CASE WHEN campaigns.status IN ('cancelled') THEN campaigns.status
+			status = CASE WHEN campaigns.status IN ('cancelled', 'paused') THEN campaigns.status
 				ELSE 'running' END,
-			finished_at = NULL
+			finished_at = CASE WHEN campaigns.status IN ('cancelled', 'paused')
+				THEN campaigns.finished_at END
 		RETURNING id, status`, slug, name, def).Scan(&c.ID, &c.Status)
 	if err != nil {
 		return Campaign{}, fmt.Errorf("launch campaign %s: %w", slug, err)
