@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/crier-dev/crier/internal/bounce"
 	"github.com/crier-dev/crier/internal/campaign"
@@ -26,6 +27,23 @@ func Redis(cfg config.Config) (asynq.RedisConnOpt, error) {
 		return nil, fmt.Errorf("CRIER_REDIS_URL: %w", err)
 	}
 	return opt, nil
+}
+
+// PingRedis checks that the configured Redis answers, so that a worker with
+// Redis down fails at start instead of retrying in its logs.
+func PingRedis(ctx context.Context, cfg config.Config) error {
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("CRIER_REDIS_URL: %w", err)
+	}
+	client := redis.NewClient(opt)
+	defer client.Close()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("CRIER_REDIS_URL: Redis at %s does not answer: %w", opt.Addr, err)
+	}
+	return nil
 }
 
 // NewRelay returns a relay over the configured queue that also reconciles the
@@ -75,6 +93,9 @@ func VERP(cfg config.Config) *bounce.VERP {
 // all settled. Any number of workers may run at once.
 func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.FS,
 	logger *slog.Logger) error {
+	if err := PingRedis(ctx, cfg); err != nil {
+		return err
+	}
 	smtp, err := delivery.NewSMTPSender(delivery.SMTPConfig{URL: cfg.SMTPURL, Logger: logger})
 	if err != nil {
 		return err

@@ -38,6 +38,7 @@ type LaunchResult struct {
 // Launch plans a campaign — one message row per audience contact and channel,
 // or a skipped row with its reason — and hands the sendable ones to the queue.
 // Launching again plans only contacts added since and never doubles a message.
+// On an error the result's Campaign.ID is 0 when nothing was planned.
 func Launch(ctx context.Context, st *store.Store, relay *queue.Relay, fsys fs.FS,
 	slug string) (LaunchResult, error) {
 	c, err := campaign.Load(fsys, slug)
@@ -75,7 +76,7 @@ func Launch(ctx context.Context, st *store.Store, relay *queue.Relay, fsys fs.FS
 		return nil
 	})
 	if err != nil {
-		return res, err
+		return LaunchResult{}, err // rolled back: nothing was planned
 	}
 	res.Queued, err = relay.Once(ctx)
 	if err != nil {

@@ -3,10 +3,13 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -288,4 +291,80 @@ func TestLaunchOfAPausedCampaignRefuses(t *testing.T) {
 	r = run(t, vars, "campaign", "status", "spring-sale")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Contains(t, r.stdout, "Campaign spring-sale (Bahar İndirimi 2027): paused")
+}
+
+func TestCampaignMessages(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	r := run(t, vars, "campaign", "status", "nope")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "no campaign nope (launch it with `crier campaign launch nope`)")
+	require.NotContains(t, r.stderr, "store: not found")
+
+	r = run(t, vars, "campaign", "launch", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = run(t, vars, "campaign", "cancel", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	for _, verb := range []string{"resume", "cancel", "pause"} {
+		r = run(t, vars, "campaign", verb, "spring-sale")
+		require.Equal(t, 1, r.code, verb)
+		require.Contains(t, r.stderr, "campaign spring-sale is cancelled", verb)
+	}
+}
+
+func TestInterruptSaysWhatIsTrue(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // as if Ctrl-C came at once
+	for _, args := range [][]string{
+		{"import", "testdata/contacts.csv"},
+		{"campaign", "launch", "spring-sale"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := cli.Run(ctx, args, cli.Env{Stdout: &stdout, Stderr: &stderr,
+			Getenv: func(k string) string { return vars[k] }})
+		require.Equal(t, 130, code, "%v: %s", args, stderr.String())
+		require.Contains(t, stderr.String(), "crier: interrupted; nothing was changed", args)
+	}
+	r := run(t, vars, "report", "managers", "--format", "csv")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Empty(t, readCSV(t, r.stdout), "indeed nothing was imported")
+}
+
+func TestWorkerWithRedisDownFailsAtStart(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now
+	vars["CRIER_REDIS_URL"] = "redis://" + addr + "/0"
+	vars["CRIER_METRICS_ADDR"] = "off"
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(ctx, []string{"worker"}, cli.Env{Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return vars[k] }})
+	require.NoError(t, ctx.Err(), "the worker gave up by itself")
+	require.Equal(t, 1, code, stderr.String())
+	require.Contains(t, stderr.String(), "CRIER_REDIS_URL: Redis at "+addr+" does not answer")
+	require.NotContains(t, stderr.String(), "Worker started")
+}
+
+func TestServeOnATakenAddressSaysSoBeforeServing(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	vars["CRIER_HTTP_ADDR"] = ln.Addr().String()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(ctx, []string{"serve"}, cli.Env{Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return vars[k] }})
+	require.Equal(t, 1, code, stderr.String())
+	require.Contains(t, stderr.String(), "listen on CRIER_HTTP_ADDR "+ln.Addr().String())
+	require.NotContains(t, stderr.String(), "Serving")
 }

@@ -35,11 +35,11 @@ func (c importCmd) Run(g *Globals) error {
 	}
 	st, err := g.open(true)
 	if err != nil {
-		return err
+		return g.interrupted(err, "nothing was changed")
 	}
 	defer st.Close()
 
-	for _, file := range c.Files {
+	for i, file := range c.Files {
 		start := time.Now()
 		if isTerminal(g.env.Stderr) {
 			opts.Progress = func(rows int) {
@@ -51,7 +51,12 @@ func (c importCmd) Run(g *Globals) error {
 			fmt.Fprint(g.env.Stderr, "\r\033[K")
 		}
 		if err != nil {
-			return err
+			state := "nothing was changed"
+			if i > 0 && !c.DryRun {
+				state = fmt.Sprintf("%s and the files after it were not imported; "+
+					"the %d before it were", filepath.Base(file), i)
+			}
+			return g.interrupted(err, state)
 		}
 		printImport(g, sum, time.Since(start), c.ShowRejects, c.DryRun)
 	}
@@ -113,5 +118,6 @@ func (c contactsCheckCmd) Run(g *Globals) error {
 		}
 		opts.Mapping = m
 	}
-	return importer.Check(g.ctx, c.Files, opts, g.env.Stdout)
+	return g.interrupted(importer.Check(g.ctx, c.Files, opts, g.env.Stdout),
+		"nothing was changed (contacts check only reads files)")
 }

@@ -37,7 +37,6 @@ func (c serveCmd) Run(g *Globals) error {
 		return err
 	}
 	defer st.Close()
-	g.logger.InfoContext(g.ctx, "Serving", "addr", g.cfg.HTTPAddr, "public_url", g.cfg.PublicURL)
 	return app.RunServe(g.ctx, g.cfg, st, app.CampaignFS(c.Dir), g.logger)
 }
 
