@@ -7,6 +7,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -367,4 +369,20 @@ func TestServeOnATakenAddressSaysSoBeforeServing(t *testing.T) {
 	require.Equal(t, 1, code, stderr.String())
 	require.Contains(t, stderr.String(), "listen on CRIER_HTTP_ADDR "+ln.Addr().String())
 	require.NotContains(t, stderr.String(), "Serving")
+}
+
+func TestDevsinkDirIsAFile(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "mail.eml")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	// Were the file taken, the sink would run until the context ends.
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(ctx, []string{"devsink", "--smtp-addr", "127.0.0.1:0",
+		"--twilio-addr", "127.0.0.1:0", "--dir", file},
+		cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	require.Equal(t, 1, code, stderr.String())
+	require.Contains(t, stderr.String(), "devsink --dir "+file+": is a file")
+	require.NotContains(t, stdout.String(), "SMTP sink")
 }
