@@ -133,7 +133,9 @@ func migrateDB(ctx context.Context, db *sql.DB, direction string, report func(st
 	}
 	// Several processes may migrate one database at once (replicas starting
 	// together): a Postgres advisory lock held for the session serialises them.
-	locker, err := lock.NewPostgresSessionLocker()
+	// The lock is tried every second for up to 5 minutes (goose's default
+	// waits 5 s between tries, slowing down every replica but the first).
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
 	if err != nil {
 		return fmt.Errorf("migration lock: %w", err)
 	}
