@@ -189,6 +189,15 @@ func csvText(s string) string {
 	return s
 }
 
+// PlainText undoes csvText for a format that never evaluates text as a
+// formula (a workbook cell set as a string), so the name shows as typed.
+func PlainText(cell string) string {
+	if len(cell) > 1 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
+		return cell[1:]
+	}
+	return cell
+}
+
 func csvRecord(m store.ManagerQuality, slug string) []string {
 	itoa := strconv.Itoa
 	share := func(n int) string { return fmt.Sprintf("%.4f", Share(n, m.Contacts)) }

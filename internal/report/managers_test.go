@@ -317,6 +317,10 @@ func TestWriteCSVNeutralisesFormulas(t *testing.T) {
 		require.Equal(t, "'"+n, rec[1], "e-mail %q", n)
 		require.Equal(t, "'=cmd", rec[len(report.CSVHeader())-12])
 	}
+	for i, n := range names {
+		require.Equal(t, n, report.PlainText(recs[i+1][0]), "round trip of %q", n)
+	}
+	require.Equal(t, "'quoted", report.PlainText("'quoted"))
 	plain := recs[len(recs)-1]
 	require.Equal(t, "Zeynep Kılıç", plain[0], "a plain name is left alone")
 	require.Equal(t, "zeynep@satis.example.com", plain[1])
