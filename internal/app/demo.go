@@ -31,7 +31,8 @@ type DemoOptions struct {
 	// Database is the database the demo resets and uses, on the server of
 	// CRIER_DATABASE_URL. Defaults to crier_demo.
 	Database string
-	// Dir receives the generated export and roster. Defaults to a temporary
+	// Dir receives the generated export and roster; it is created when
+	// missing. Defaults to a temporary
 	// directory.
 	Dir string
 	// QueuePrefix names the demo's queues. Defaults to "crier-demo:".
@@ -157,6 +158,8 @@ func (d *demoRun) importExport(ctx context.Context, st *store.Store) error {
 		if dir, err = os.MkdirTemp("", "crier-demo-"); err != nil {
 			return fmt.Errorf("demo directory: %w", err)
 		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("demo directory: %w", err)
 	}
 	d.res.ExportPath = filepath.Join(dir, "hubspot-contacts.csv")
 	f, err := os.Create(d.res.ExportPath)

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -34,8 +35,9 @@ func TestDemoLoop(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	res, err := app.RunDemo(ctx, cfg, app.DemoOptions{Seed: 7, Contacts: 400,
-		Database: dbName, Dir: t.TempDir(), QueuePrefix: prefix})
+		Database: dbName, Dir: filepath.Join(t.TempDir(), "new", "demo"), QueuePrefix: prefix})
 	require.NoError(t, err)
+	require.FileExists(t, res.ExportPath, "a missing --dir is created")
 
 	require.Empty(t, res.Mismatches, "ledger and stand-ins disagree")
 	require.Zero(t, res.CallbacksBad, "some callbacks were not accepted")

@@ -6,8 +6,10 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/crier-dev/crier/internal/bounce"
 	"github.com/crier-dev/crier/internal/campaign"
@@ -25,6 +27,23 @@ func Redis(cfg config.Config) (asynq.RedisConnOpt, error) {
 		return nil, fmt.Errorf("CRIER_REDIS_URL: %w", err)
 	}
 	return opt, nil
+}
+
+// PingRedis checks that the configured Redis answers, so that a worker with
+// Redis down fails at start instead of retrying in its logs.
+func PingRedis(ctx context.Context, cfg config.Config) error {
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("CRIER_REDIS_URL: %w", err)
+	}
+	client := redis.NewClient(opt)
+	defer client.Close()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("CRIER_REDIS_URL: Redis at %s does not answer: %w", opt.Addr, err)
+	}
+	return nil
 }
 
 // NewRelay returns a relay over the configured queue that also reconciles the
@@ -70,9 +89,13 @@ func VERP(cfg config.Config) *bounce.VERP {
 
 // RunWorker sends messages until ctx is done: an asynq server working the
 // e-mail and SMS queues and a relay that keeps moving pending messages from the
-// ledger into the queue. Any number of workers may run at once.
+// ledger into the queue, and marks finished the campaigns whose messages are
+// all settled. Any number of workers may run at once.
 func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.FS,
 	logger *slog.Logger) error {
+	if err := PingRedis(ctx, cfg); err != nil {
+		return err
+	}
 	smtp, err := delivery.NewSMTPSender(delivery.SMTPConfig{URL: cfg.SMTPURL, Logger: logger})
 	if err != nil {
 		return err
@@ -109,7 +132,13 @@ func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 	}
 	logger.InfoContext(ctx, "Worker started", "concurrency", cfg.Concurrency,
 		"queues", cfg.QueuePrefix+"{email,sms}")
+	finisherDone := make(chan struct{})
+	go func() {
+		defer close(finisherDone)
+		runFinisher(ctx, st, max(cfg.RelayInterval, time.Second), logger)
+	}()
 	relay.Run(ctx, cfg.RelayInterval)
+	<-finisherDone
 	srv.Shutdown()
 	logger.InfoContext(context.WithoutCancel(ctx), "Worker stopped")
 	return nil

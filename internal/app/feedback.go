@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -47,8 +49,14 @@ func RunServe(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.F
 	defer closeApp() //nolint:errcheck // closing the queue client on the way out
 	srv.WithMetrics(NewMetrics(cfg, st, inspector, logger).Handler())
 
+	// Listen before saying "Serving": a taken or bad address fails here.
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on CRIER_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	logger.InfoContext(ctx, "Serving", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return srv.ListenAndServe(ctx, cfg.HTTPAddr) })
+	g.Go(func() error { return srv.Serve(ctx, ln) })
 	if cfg.Feedback.BounceDomain != "" && cfg.Feedback.InboundSMTPAddr != "" {
 		rc := feedback.NewReceiver(NewFeedbackRouter(cfg, st, logger), cfg.Feedback.BounceDomain, logger)
 		g.Go(func() error { return rc.ListenAndServe(ctx, cfg.Feedback.InboundSMTPAddr) })

@@ -154,8 +154,10 @@ func (o *ownerCache) id(ctx context.Context, owner string) (int64, error) {
 	name, email := owner, ""
 	if m, ok := o.roster.byName(key); ok {
 		name, email = m.Name, m.Email
-	} else if strings.Contains(owner, "@") {
-		email = strings.ToLower(owner)
+	} else if addr := contact.NormalizeEmail(owner).Address; addr != "" {
+		// Only a real address is a manager's e-mail: a cell such as
+		// "@SUM(1)" has an @ but is a name (or an injection attempt).
+		email = addr
 		if m, ok := o.roster.byEmail(email); ok {
 			name = m.Name
 		}

@@ -71,3 +71,26 @@ func TestImport(t *testing.T) {
 		require.ErrorContains(t, err, "nope.csv")
 	})
 }
+
+func TestImportOwnerEmailMustBeAnAddress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := testenv.Store(t)
+	_, err := app.Import(ctx, st, "testdata/owner-cells.csv", app.ImportOptions{DefaultRegion: "TR"})
+	require.NoError(t, err)
+	emails := map[string]*string{}
+	rows, err := st.Pool().Query(ctx, `SELECT name, email FROM users WHERE role = 'manager'`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var name string
+		var email *string
+		require.NoError(t, rows.Scan(&name, &email))
+		emails[name] = email
+	}
+	require.NoError(t, rows.Err())
+	require.Contains(t, emails, "@SUM(1)")
+	require.Nil(t, emails["@SUM(1)"], "a formula with an @ is no e-mail address")
+	require.Contains(t, emails, "Emre@Satis.Example.com")
+	require.NotNil(t, emails["Emre@Satis.Example.com"])
+	require.Equal(t, "emre@satis.example.com", *emails["Emre@Satis.Example.com"])
+}

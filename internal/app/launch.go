@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
+	"time"
 
 	"github.com/crier-dev/crier"
 	"github.com/crier-dev/crier/internal/campaign"
@@ -36,6 +38,7 @@ type LaunchResult struct {
 // Launch plans a campaign — one message row per audience contact and channel,
 // or a skipped row with its reason — and hands the sendable ones to the queue.
 // Launching again plans only contacts added since and never doubles a message.
+// On an error the result's Campaign.ID is 0 when nothing was planned.
 func Launch(ctx context.Context, st *store.Store, relay *queue.Relay, fsys fs.FS,
 	slug string) (LaunchResult, error) {
 	c, err := campaign.Load(fsys, slug)
@@ -47,23 +50,91 @@ func Launch(ctx context.Context, st *store.Store, relay *queue.Relay, fsys fs.FS
 		return LaunchResult{}, fmt.Errorf("campaign %s: audience: %w", slug, err)
 	}
 	res := LaunchResult{}
-	res.Campaign, err = st.CampaignLaunch(ctx, slug, c.Def.Name, c.Def)
+	// One transaction holds the campaign's row while its messages are planned,
+	// so a worker finishing settled campaigns cannot finish it in between.
+	err = st.InTx(ctx, func(tx *store.Store) error {
+		res.Plans = nil
+		res.Campaign, err = tx.CampaignLaunch(ctx, slug, c.Def.Name, c.Def)
+		if err != nil {
+			return err
+		}
+		if res.Campaign.Status == "paused" {
+			return fmt.Errorf("campaign %s is paused: use `crier campaign resume %s`",
+				slug, slug)
+		}
+		if res.Campaign.Status != "running" {
+			return fmt.Errorf("campaign %s is %s and cannot be launched again", slug,
+				res.Campaign.Status)
+		}
+		for _, channel := range c.Def.Channels {
+			plan, err := tx.MessagesPlan(ctx, res.Campaign.ID, channel, audience)
+			if err != nil {
+				return err
+			}
+			res.Plans = append(res.Plans, plan)
+		}
+		return nil
+	})
+	if err != nil {
+		return LaunchResult{}, err // rolled back: nothing was planned
+	}
+	res.Queued, err = relay.Once(ctx)
 	if err != nil {
 		return res, err
 	}
-	if res.Campaign.Status != "running" {
-		return res, fmt.Errorf("campaign %s is %s and cannot be launched again", slug,
-			res.Campaign.Status)
+	// An empty audience, or one whose messages were all skipped, leaves
+	// nothing to send: the campaign is finished at once.
+	finished, err := st.CampaignFinishIfDone(ctx, res.Campaign.ID)
+	if err != nil {
+		return res, err
 	}
-	for _, channel := range c.Def.Channels {
-		plan, err := st.MessagesPlan(ctx, res.Campaign.ID, channel, audience)
-		if err != nil {
-			return res, err
+	if finished {
+		res.Campaign.Status = "finished"
+	}
+	return res, nil
+}
+
+// Planned is the number of message rows the launch has for the campaign,
+// to send or skipped, over all channels: 0 means an empty audience.
+func (r LaunchResult) Planned() int {
+	n := 0
+	for _, p := range r.Plans {
+		n += p.Pending
+		for _, k := range p.Skipped {
+			n += k
 		}
-		res.Plans = append(res.Plans, plan)
 	}
-	res.Queued, err = relay.Once(ctx)
-	return res, err
+	return n
+}
+
+// FinishSettled marks finished the running campaigns whose messages are all
+// settled (sent, delivered, failed, skipped, …) and logs each one.
+func FinishSettled(ctx context.Context, st *store.Store, logger *slog.Logger) error {
+	slugs, err := st.CampaignsFinishSettled(ctx)
+	if err != nil {
+		return err
+	}
+	for _, slug := range slugs {
+		logger.InfoContext(ctx, "Campaign finished", "campaign", slug)
+	}
+	return nil
+}
+
+// runFinisher calls FinishSettled every interval until ctx is done.
+func runFinisher(ctx context.Context, st *store.Store, interval time.Duration,
+	logger *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := FinishSettled(ctx, st, logger); err != nil && ctx.Err() == nil {
+				logger.WarnContext(ctx, "Finishing settled campaigns failed", "err", err)
+			}
+		}
+	}
 }
 
 func audienceOf(ctx context.Context, st *store.Store, def campaign.Definition) (store.Audience, error) {

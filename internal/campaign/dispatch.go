@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/crier-dev/crier/internal/bounce"
@@ -110,9 +111,17 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.MessageToSend) (delive
 		return delivery.Receipt{}, &delivery.Error{Channel: m.Channel, Kind: delivery.Config,
 			Detail: "e-mail template failed", Err: err}
 	}
+	// Replies reach the manager; a manager without an address gets no
+	// Reply-To at all (never a name without an address), so replies go to
+	// the sending address.
+	replyTo := strings.TrimSpace(m.OwnerEmail)
+	replyToName := ""
+	if replyTo != "" {
+		replyToName = m.OwnerName
+	}
 	return d.email.SendEmail(ctx, delivery.Email{
 		MessageID: m.ID, FromName: m.OwnerName, FromAddress: d.cfg.MailFrom,
-		ReplyToName: m.OwnerName, ReplyTo: m.OwnerEmail, To: m.Address,
+		ReplyToName: replyToName, ReplyTo: replyTo, To: m.Address,
 		Subject: mail.Subject, Text: mail.Text, HTML: mail.HTML,
 		Headers: d.cfg.Links.ListUnsubscribe(m.ID), ReturnPath: d.cfg.Links.ReturnPath(m.ID),
 	})

@@ -349,6 +349,24 @@ func TestDispatcherEmailIsInTheManagersName(t *testing.T) {
 	require.Equal(t, testLinks.ListUnsubscribe(501), m.Headers)
 }
 
+func TestDispatcherManagerWithoutEmailGetsNoReplyTo(t *testing.T) {
+	t.Parallel()
+	msg := message(campaign.ChannelEmail)
+	msg.OwnerEmail = ""
+	ledger := &fakeLedger{msg: msg}
+	sender := &fakeSender{}
+	var loads int
+	require.NoError(t, dispatcher(ledger, sender, &loads).Send(t.Context(), 501, false))
+	emails, _ := sender.sent()
+	require.Len(t, emails, 1)
+	m := emails[0]
+	require.Empty(t, m.ReplyTo)
+	require.Empty(t, m.ReplyToName, "no Reply-To name without an address")
+	require.Equal(t, "Zeynep Kılıç", m.FromName, "the mail is still in the manager's name")
+	require.NotContains(t, m.Text, "bana ulaşır", "no promise that replies reach the manager")
+	require.NotContains(t, m.HTML, "bana ulaşır")
+}
+
 func TestDispatcherSMSCarriesStatusCallback(t *testing.T) {
 	t.Parallel()
 	ledger := &fakeLedger{msg: message(campaign.ChannelSMS)}

@@ -107,6 +107,25 @@ func TestSpringSaleGolden(t *testing.T) {
 	})
 }
 
+// TestSpringSaleGoldenWithoutManagerEmail renders for a manager without an
+// e-mail: the mail must not promise that replies reach the manager.
+func TestSpringSaleGoldenWithoutManagerEmail(t *testing.T) {
+	t.Parallel()
+	c, err := campaign.Load(crier.Campaigns, "spring-sale")
+	require.NoError(t, err)
+	d := sample(t, c)
+	d.Manager.Email = ""
+	mail, err := c.RenderEmail(d)
+	require.NoError(t, err)
+	t.Run("EmailText", func(t *testing.T) {
+		golden(t, "spring-sale.no-manager-email.email.txt.golden",
+			"Subject: "+mail.Subject+"\n\n"+mail.Text)
+	})
+	t.Run("EmailHTML", func(t *testing.T) {
+		golden(t, "spring-sale.no-manager-email.email.html.golden", mail.HTML)
+	})
+}
+
 // hostileFS is a campaign whose subject and bodies use every contact field.
 var hostileFS = fstest.MapFS{
 	"campaigns/hostile.yaml": {Data: []byte(`name: Hostile

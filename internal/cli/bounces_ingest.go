@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/crier-dev/crier/internal/app"
@@ -110,10 +111,31 @@ func (c bouncesUndoCmd) Run(g *Globals) error {
 	for _, id := range c.Flags {
 		err := st.FlagNotABounce(g.ctx, store.NotABounceParams{Scope: store.WebScope{All: true},
 			FlagID: id})
+		if errors.Is(err, store.ErrNotFound) {
+			return noOpenFlag(g, st, id)
+		}
+		if errors.Is(err, store.ErrWrongFlag) {
+			return fmt.Errorf("flag %d is no bounce or complaint flag: nothing to undo", id)
+		}
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(g.env.Stdout, "flag %d closed as not a real bounce; its address may be sent to again\n", id)
 	}
 	return nil
+}
+
+// noOpenFlag says why flag id could not be undone: it does not exist, or it
+// was closed already.
+func noOpenFlag(g *Globals, st *store.Store, id int64) error {
+	closed, err := st.FlagClosed(g.ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("no open flag %d", id)
+	case err != nil:
+		return err
+	case closed:
+		return fmt.Errorf("flag %d is already closed: nothing to undo", id)
+	}
+	return fmt.Errorf("no open flag %d", id)
 }

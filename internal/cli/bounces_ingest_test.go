@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -128,7 +129,15 @@ func TestBouncesIngest(t *testing.T) {
 			return map[string]string{"CRIER_DATABASE_URL": url}[k]
 		}})
 	require.Equal(t, 1, code, "a closed flag cannot be undone again")
-	require.Contains(t, errOut.String(), "not found")
+	require.Contains(t, errOut.String(), fmt.Sprintf("flag %d is already closed", flagID))
+
+	errOut.Reset()
+	code = cli.Run(t.Context(), []string{"bounces", "undo", "999999"},
+		cli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string {
+			return map[string]string{"CRIER_DATABASE_URL": url}[k]
+		}})
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut.String(), "no open flag 999999")
 }
 
 func write(t *testing.T, dir, name, content string) {

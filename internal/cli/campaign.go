@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -27,7 +28,7 @@ type campaignLaunchCmd struct {
 func (c campaignLaunchCmd) Run(g *Globals) error {
 	st, err := g.open(true)
 	if err != nil {
-		return err
+		return g.interrupted(err, "nothing was changed")
 	}
 	defer st.Close()
 	relay, client, err := app.NewRelay(g.cfg, st, g.logger)
@@ -38,7 +39,12 @@ func (c campaignLaunchCmd) Run(g *Globals) error {
 
 	res, err := app.Launch(g.ctx, st, relay, app.CampaignFS(c.Dir), c.Slug)
 	if err != nil {
-		return err
+		state := "nothing was changed"
+		if res.Campaign.ID != 0 {
+			state = fmt.Sprintf("campaign %s is launched and its messages are planned; "+
+				"`crier worker` queues and sends them", c.Slug)
+		}
+		return g.interrupted(err, state)
 	}
 	w := g.env.Stdout
 	fmt.Fprintf(w, "Campaign %s (%s) launched, id %d\n", res.Campaign.Slug, res.Campaign.Name,
@@ -46,6 +52,15 @@ func (c campaignLaunchCmd) Run(g *Globals) error {
 	for _, p := range res.Plans {
 		fmt.Fprintf(w, "  %-5s %6d to send, %6d skipped%s\n", p.Channel, p.Pending,
 			sum(p.Skipped), reasons(p.Skipped))
+	}
+	if res.Planned() == 0 {
+		fmt.Fprintf(g.env.Stderr, "warning: campaign %s has an empty audience: "+
+			"no contact matches its owners and tags (is anything imported?)\n", res.Campaign.Slug)
+	}
+	if res.Campaign.Status == "finished" {
+		fmt.Fprintf(w, "  %d messages to send: campaign %s is finished.\n", res.Queued,
+			res.Campaign.Slug)
+		return nil
 	}
 	fmt.Fprintf(w, "  %d messages queued; `crier worker` sends them, "+
 		"`crier campaign status %s` shows progress.\n", res.Queued, res.Campaign.Slug)
@@ -92,7 +107,7 @@ func (c campaignStatusCmd) Run(g *Globals) error {
 		return err
 	}
 	defer st.Close()
-	k, err := st.CampaignBySlug(g.ctx, c.Slug)
+	k, err := campaignBySlug(g, st, c.Slug)
 	if err != nil {
 		return err
 	}
@@ -149,13 +164,30 @@ func setCampaignStatus(g *Globals, slug, status string) error {
 		return err
 	}
 	defer st.Close()
-	k, err := st.CampaignBySlug(g.ctx, slug)
+	k, err := campaignBySlug(g, st, slug)
 	if err != nil {
 		return err
 	}
+	if k.Status == "cancelled" {
+		return fmt.Errorf("campaign %s is cancelled", slug)
+	}
 	if err := st.CampaignSetStatus(g.ctx, k.ID, status); err != nil {
+		if errors.Is(err, store.ErrNotFound) { // cancelled meanwhile
+			return fmt.Errorf("campaign %s is cancelled", slug)
+		}
 		return err
 	}
 	fmt.Fprintf(g.env.Stdout, "Campaign %s is now %s.\n", slug, status)
 	return nil
+}
+
+// campaignBySlug finds a launched campaign, saying how to launch it when there
+// is none.
+func campaignBySlug(g *Globals, st *store.Store, slug string) (store.Campaign, error) {
+	k, err := st.CampaignBySlug(g.ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return k, fmt.Errorf("no campaign %s (launch it with `crier campaign launch %s`)",
+			slug, slug)
+	}
+	return k, err
 }

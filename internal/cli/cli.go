@@ -87,7 +87,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	if err := kctx.Run(&cmds.Globals); err != nil {
-		if errors.Is(err, context.Canceled) {
+		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+			fmt.Fprintln(env.Stderr, interruptMessage(err))
 			return 130
 		}
 		fmt.Fprintln(env.Stderr, "crier:", err)

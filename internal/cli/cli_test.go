@@ -3,10 +3,15 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -246,4 +251,138 @@ func TestAgainstADatabase(t *testing.T) {
 	r = run(t, vars, "report", "managers", "--campaign", "no-such-campaign")
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stderr, "no-such-campaign")
+}
+
+// dbVars is the environment of a crier on a fresh database and queues.
+func dbVars(t *testing.T) map[string]string {
+	t.Helper()
+	redisURL, prefix := testenv.Redis(t)
+	return map[string]string{
+		"CRIER_DATABASE_URL": testenv.Database(t),
+		"CRIER_REDIS_URL":    redisURL,
+		"CRIER_QUEUE_PREFIX": prefix,
+	}
+}
+
+func TestLaunchOfAnEmptyAudience(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	r := run(t, vars, "campaign", "launch", "weekend-flash")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stderr, "warning: campaign weekend-flash has an empty audience")
+	require.Contains(t, r.stdout, "campaign weekend-flash is finished")
+	r = run(t, vars, "campaign", "status", "weekend-flash")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "Campaign weekend-flash (Hafta Sonu Fırsatı): finished")
+}
+
+func TestLaunchOfAPausedCampaignRefuses(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	r := run(t, vars, "import", "testdata/contacts.csv")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = run(t, vars, "campaign", "launch", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = run(t, vars, "campaign", "pause", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+
+	r = run(t, vars, "campaign", "launch", "spring-sale")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr,
+		"campaign spring-sale is paused: use `crier campaign resume spring-sale`")
+	r = run(t, vars, "campaign", "status", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "Campaign spring-sale (Bahar İndirimi 2027): paused")
+}
+
+func TestCampaignMessages(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	r := run(t, vars, "campaign", "status", "nope")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "no campaign nope (launch it with `crier campaign launch nope`)")
+	require.NotContains(t, r.stderr, "store: not found")
+
+	r = run(t, vars, "campaign", "launch", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = run(t, vars, "campaign", "cancel", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	for _, verb := range []string{"resume", "cancel", "pause"} {
+		r = run(t, vars, "campaign", verb, "spring-sale")
+		require.Equal(t, 1, r.code, verb)
+		require.Contains(t, r.stderr, "campaign spring-sale is cancelled", verb)
+	}
+}
+
+func TestInterruptSaysWhatIsTrue(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // as if Ctrl-C came at once
+	for _, args := range [][]string{
+		{"import", "testdata/contacts.csv"},
+		{"campaign", "launch", "spring-sale"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := cli.Run(ctx, args, cli.Env{Stdout: &stdout, Stderr: &stderr,
+			Getenv: func(k string) string { return vars[k] }})
+		require.Equal(t, 130, code, "%v: %s", args, stderr.String())
+		require.Contains(t, stderr.String(), "crier: interrupted; nothing was changed", args)
+	}
+	r := run(t, vars, "report", "managers", "--format", "csv")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Empty(t, readCSV(t, r.stdout), "indeed nothing was imported")
+}
+
+func TestWorkerWithRedisDownFailsAtStart(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now
+	vars["CRIER_REDIS_URL"] = "redis://" + addr + "/0"
+	vars["CRIER_METRICS_ADDR"] = "off"
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(ctx, []string{"worker"}, cli.Env{Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return vars[k] }})
+	require.NoError(t, ctx.Err(), "the worker gave up by itself")
+	require.Equal(t, 1, code, stderr.String())
+	require.Contains(t, stderr.String(), "CRIER_REDIS_URL: Redis at "+addr+" does not answer")
+	require.NotContains(t, stderr.String(), "Worker started")
+}
+
+func TestServeOnATakenAddressSaysSoBeforeServing(t *testing.T) {
+	t.Parallel()
+	vars := dbVars(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	vars["CRIER_HTTP_ADDR"] = ln.Addr().String()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(ctx, []string{"serve"}, cli.Env{Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return vars[k] }})
+	require.Equal(t, 1, code, stderr.String())
+	require.Contains(t, stderr.String(), "listen on CRIER_HTTP_ADDR "+ln.Addr().String())
+	require.NotContains(t, stderr.String(), "Serving")
+}
+
+func TestDevsinkDirIsAFile(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "mail.eml")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	// Were the file taken, the sink would run until the context ends.
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(ctx, []string{"devsink", "--smtp-addr", "127.0.0.1:0",
+		"--twilio-addr", "127.0.0.1:0", "--dir", file},
+		cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	require.Equal(t, 1, code, stderr.String())
+	require.Contains(t, stderr.String(), "devsink --dir "+file+": is a file")
+	require.NotContains(t, stdout.String(), "SMTP sink")
 }

@@ -65,11 +65,11 @@ func (c importFilesCmd) Run(g *Globals) error {
 	}
 	st, err := g.open(true)
 	if err != nil {
-		return err
+		return g.interrupted(err, "nothing was changed")
 	}
 	defer st.Close()
 
-	for _, file := range c.Files {
+	for i, file := range c.Files {
 		start := time.Now()
 		if isTerminal(g.env.Stderr) {
 			opts.Progress = func(rows int, done float64) {
@@ -82,7 +82,12 @@ func (c importFilesCmd) Run(g *Globals) error {
 			fmt.Fprint(g.env.Stderr, "\r\033[K")
 		}
 		if err != nil {
-			return err
+			state := "nothing was changed"
+			if i > 0 && !c.DryRun {
+				state = fmt.Sprintf("%s and the files after it were not imported; "+
+					"the %d before it were", filepath.Base(file), i)
+			}
+			return g.interrupted(err, state)
 		}
 		printImport(g, sum, time.Since(start), c.ShowRejects, c.DryRun)
 	}
@@ -150,7 +155,8 @@ func (c contactsCheckCmd) Run(g *Globals) error {
 		opts.Mapping = m
 	}
 	if !c.ByManager {
-		return importer.Check(g.ctx, c.Files, opts, g.env.Stdout)
+		return g.interrupted(importer.Check(g.ctx, c.Files, opts, g.env.Stdout),
+			"nothing was changed (contacts check only reads files)")
 	}
 	var managers []importer.TallyManager
 	if c.Managers != "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/crier-dev/crier"
@@ -25,8 +26,7 @@ func (c demoCmd) Run(g *Globals) error {
 	if !c.Verbose {
 		logger = slog.New(slog.NewTextHandler(g.env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	}
-	res, err := app.RunDemo(g.ctx, g.cfg, app.DemoOptions{Seed: c.Seed, Contacts: c.Contacts,
-		Database: c.Database, Dir: c.Dir, Progress: g.env.Stderr, Logger: logger})
+	res, err := app.RunDemo(g.ctx, g.cfg, c.options(g, logger))
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -51,6 +51,17 @@ func (c demoCmd) Run(g *Globals) error {
 	fmt.Fprintf(w, "Try: CRIER_DATABASE_URL='%s' crier report managers --format csv\n",
 		res.DatabaseURL)
 	return c.webApp(g, res.DatabaseURL)
+}
+
+// options are the demo's options: its own queues (crier-demo:) unless
+// CRIER_QUEUE_PREFIX is set.
+func (c demoCmd) options(g *Globals, logger *slog.Logger) app.DemoOptions {
+	opts := app.DemoOptions{Seed: c.Seed, Contacts: c.Contacts, Database: c.Database,
+		Dir: c.Dir, Progress: g.env.Stderr, Logger: logger}
+	if strings.TrimSpace(g.env.Getenv("CRIER_QUEUE_PREFIX")) != "" {
+		opts.QueuePrefix = g.cfg.QueuePrefix
+	}
+	return opts
 }
 
 // webApp creates a user per role in the demo database, prints the logins

@@ -37,7 +37,6 @@ func (c serveCmd) Run(g *Globals) error {
 		return err
 	}
 	defer st.Close()
-	g.logger.InfoContext(g.ctx, "Serving", "addr", g.cfg.HTTPAddr, "public_url", g.cfg.PublicURL)
 	return app.RunServe(g.ctx, g.cfg, st, app.CampaignFS(c.Dir), g.logger)
 }
 
@@ -49,6 +48,15 @@ type devsinkCmd struct {
 }
 
 func (c devsinkCmd) Run(g *Globals) error {
+	if c.Dir != "" {
+		if st, err := os.Stat(c.Dir); err == nil && !st.IsDir() {
+			return fmt.Errorf("devsink --dir %s: is a file; want a directory for the .eml files",
+				c.Dir)
+		}
+		if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+			return fmt.Errorf("devsink --dir: %w", err)
+		}
+	}
 	var rules devsink.Rules
 	if c.Rules != "" {
 		f, err := os.Open(c.Rules)

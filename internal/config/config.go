@@ -5,11 +5,15 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/nyaruka/phonenumbers"
 )
 
 // Config is crier's whole configuration. Load fills it from CRIER_* and TWILIO_*
@@ -55,6 +59,10 @@ type Config struct {
 	SecretKey string
 	// Feedback holds the bounce, webhook and metrics settings.
 	Feedback Feedback
+
+	// smtpURLVar is CRIER_SMTP_URL_FILE when SMTPURL was read from that file,
+	// so that errors name it; empty otherwise.
+	smtpURLVar string
 }
 
 // Feedback holds the settings of what comes back: bounce mail, provider
@@ -112,6 +120,10 @@ const (
 	DevSecretKey = "crier-development-key-change-me"
 )
 
+// MinRelayInterval is the shortest CRIER_RELAY_INTERVAL: shorter would make
+// every worker poll the ledger in a busy loop.
+const MinRelayInterval = 10 * time.Millisecond
+
 // Load reads the configuration from the environment through getenv (os.Getenv
 // in production) and validates it. Every *_FILE variant of a secret reads the
 // secret from that file.
@@ -136,6 +148,9 @@ func Load(getenv func(string) string) (Config, error) {
 			APIURL:              env.str("TWILIO_API_URL", "http://127.0.0.1:8026"),
 		},
 	}
+	if getenv("CRIER_SMTP_URL_FILE") != "" {
+		cfg.smtpURLVar = "CRIER_SMTP_URL_FILE"
+	}
 	cfg.PublicURL = strings.TrimRight(env.str("CRIER_PUBLIC_URL", "http://"+cfg.HTTPAddr), "/")
 	cfg.Feedback = loadFeedback(&env)
 	if err := errors.Join(env.errs...); err != nil {
@@ -147,7 +162,7 @@ func Load(getenv func(string) string) (Config, error) {
 // Validate checks the configuration; its errors name the variable to fix.
 func (c Config) Validate() error {
 	var errs []error
-	check := func(name, raw string, schemes ...string) {
+	check := func(name, raw string, schemes ...string) bool {
 		u, err := url.Parse(raw)
 		switch {
 		case strings.Contains(raw, "#"):
@@ -156,18 +171,40 @@ func (c Config) Validate() error {
 		case err != nil || u.Host == "" || !contains(schemes, u.Scheme):
 			errs = append(errs, fmt.Errorf("%s: want a %s URL with a host",
 				name, strings.Join(schemes, " or ")))
+		default:
+			return true
+		}
+		return false
+	}
+	if check("CRIER_DATABASE_URL", c.DatabaseURL, "postgres", "postgresql") {
+		// What the driver will make of it: a bad port or option shows now, not
+		// at the first connection. Its message hides the password.
+		if _, err := pgx.ParseConfig(c.DatabaseURL); err != nil {
+			errs = append(errs, fmt.Errorf("CRIER_DATABASE_URL: %w", err))
 		}
 	}
-	check("CRIER_DATABASE_URL", c.DatabaseURL, "postgres", "postgresql")
 	check("CRIER_REDIS_URL", c.RedisURL, "redis", "rediss")
-	check("CRIER_SMTP_URL", c.SMTPURL, "smtp", "smtps")
+	smtpVar := c.smtpURLVar
+	if smtpVar == "" {
+		smtpVar = "CRIER_SMTP_URL"
+	}
+	check(smtpVar, c.SMTPURL, "smtp", "smtps")
 	check("CRIER_PUBLIC_URL", c.PublicURL, "http", "https")
 	check("TWILIO_API_URL", c.Twilio.APIURL, "http", "https")
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || a.Name != "" ||
+		a.Address != c.MailFrom {
+		errs = append(errs, errors.New("CRIER_MAIL_FROM: want a bare e-mail address "+
+			"such as kampanya@example.com.tr"))
+	}
 	if len(c.DefaultRegion) != 2 {
 		errs = append(errs, errors.New("CRIER_DEFAULT_REGION: want a two-letter region such as TR"))
+	} else if !phonenumbers.GetSupportedRegions()[c.DefaultRegion] {
+		errs = append(errs, fmt.Errorf("CRIER_DEFAULT_REGION: %q is not a phone region "+
+			"(want an ISO 3166 code such as TR or DE)", c.DefaultRegion))
 	}
-	if c.RelayInterval <= 0 {
-		errs = append(errs, errors.New("CRIER_RELAY_INTERVAL: want a positive duration such as 2s"))
+	if c.RelayInterval < MinRelayInterval {
+		errs = append(errs, fmt.Errorf("CRIER_RELAY_INTERVAL: want a positive duration "+
+			"of at least %s, such as 2s", MinRelayInterval))
 	}
 	if c.Concurrency < 1 {
 		errs = append(errs, errors.New("CRIER_WORKER_CONCURRENCY: want at least 1"))
@@ -193,14 +230,23 @@ func (c Config) String() string {
 	line("CRIER_WORKER_CONCURRENCY", strconv.Itoa(c.Concurrency))
 	line("CRIER_RELAY_INTERVAL", c.RelayInterval.String())
 	line("CRIER_QUEUE_PREFIX", c.QueuePrefix)
-	line("CRIER_SECRET_KEY", redacted(c.SecretKey))
+	line("CRIER_SECRET_KEY", redactedOrDev(c.SecretKey, DevSecretKey))
 	line("TWILIO_ACCOUNT_SID", c.Twilio.AccountSID)
-	line("TWILIO_AUTH_TOKEN", redacted(c.Twilio.AuthToken))
+	line("TWILIO_AUTH_TOKEN", redactedOrDev(c.Twilio.AuthToken, DevAuthToken))
 	line("TWILIO_FROM", c.Twilio.From)
 	line("TWILIO_MESSAGING_SERVICE_SID", c.Twilio.MessagingServiceSID)
 	line("TWILIO_API_URL", c.Twilio.APIURL)
 	c.Feedback.print(line)
 	return b.String()
+}
+
+// redactedOrDev is redacted, but says so when the secret is the development
+// default (unset, or set to nothing).
+func redactedOrDev(s, dev string) string {
+	if s == dev {
+		return "(development default: set your own)"
+	}
+	return redacted(s)
 }
 
 func redacted(s string) string {

@@ -172,6 +172,22 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 			[]string{"CRIER_RELAY_INTERVAL", "positive"}},
 		{"IntervalNegative", map[string]string{"CRIER_RELAY_INTERVAL": "-1s"},
 			[]string{"CRIER_RELAY_INTERVAL", "positive"}},
+		{"RegionUnknown", map[string]string{"CRIER_DEFAULT_REGION": "XX"},
+			[]string{"CRIER_DEFAULT_REGION", `"XX"`, "not a phone region"}},
+		{"DatabaseURLBadPort", map[string]string{"CRIER_DATABASE_URL": "postgres://u:pw@db:99999/crier"},
+			[]string{"CRIER_DATABASE_URL", "invalid port"}},
+		{"DatabaseURLBadOption", map[string]string{"CRIER_DATABASE_URL": "postgres://db/crier?sslmode=sometimes"},
+			[]string{"CRIER_DATABASE_URL", "sslmode"}},
+		{"MailFromNotAnAddress", map[string]string{"CRIER_MAIL_FROM": "kampanya"},
+			[]string{"CRIER_MAIL_FROM", "e-mail address"}},
+		{"MailFromWithName", map[string]string{"CRIER_MAIL_FROM": "Kampanya <k@example.com>"},
+			[]string{"CRIER_MAIL_FROM"}},
+		{"InboundAddrWithoutPort", map[string]string{"CRIER_INBOUND_SMTP_ADDR": "127.0.0.1"},
+			[]string{"CRIER_INBOUND_SMTP_ADDR", "host:port"}},
+		{"InboundAddrBadPort", map[string]string{"CRIER_INBOUND_SMTP_ADDR": ":smtp-ish"},
+			[]string{"CRIER_INBOUND_SMTP_ADDR"}},
+		{"IntervalTooShort", map[string]string{"CRIER_RELAY_INTERVAL": "1ms"},
+			[]string{"CRIER_RELAY_INTERVAL", "10ms"}},
 		{"UnescapedHashInPassword", map[string]string{"CRIER_SMTP_URL": "smtp://u:p#w@mail.example.com"},
 			[]string{"CRIER_SMTP_URL", "%23"}},
 	} {
@@ -276,4 +292,39 @@ func TestStringRedactsSecrets(t *testing.T) {
 		c.SMTPURL = "smtp://mailer:" + smtpPassword + "%zz@smtp.example.com"
 		require.NotContains(t, c.String(), smtpPassword)
 	})
+}
+
+func TestBadSMTPURLFileNamesTheFileVariable(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "smtp")
+	require.NoError(t, os.WriteFile(path, []byte("mail.example.com:25\n"), 0o600))
+	_, err := config.Load(env(map[string]string{"CRIER_SMTP_URL_FILE": path}))
+	require.ErrorContains(t, err, "CRIER_SMTP_URL_FILE: want a smtp or smtps URL")
+}
+
+func TestGoodValuesPass(t *testing.T) {
+	t.Parallel()
+	_, err := config.Load(env(map[string]string{
+		"CRIER_DEFAULT_REGION": "de", "CRIER_RELAY_INTERVAL": "10ms",
+		"CRIER_INBOUND_SMTP_ADDR": ":2526", "CRIER_MAIL_FROM": "news@example.com",
+		"CRIER_DATABASE_URL": "postgres://u:pw@db:6432/crier?sslmode=require",
+	}))
+	require.NoError(t, err)
+}
+
+func TestStringShowsDevelopmentDefaults(t *testing.T) {
+	t.Parallel()
+	// An empty CRIER_SECRET_KEY= or TWILIO_AUTH_TOKEN= falls back to the
+	// development default; `crier config` must say so, not "(set)".
+	cfg, err := config.Load(env(map[string]string{"CRIER_SECRET_KEY": "",
+		"TWILIO_AUTH_TOKEN": "  "}))
+	require.NoError(t, err)
+	out := cfg.String()
+	require.Regexp(t, `CRIER_SECRET_KEY\s+\(development default`, out)
+	require.Regexp(t, `TWILIO_AUTH_TOKEN\s+\(development default`, out)
+	require.NotContains(t, out, config.DevSecretKey)
+
+	cfg, err = config.Load(env(map[string]string{"CRIER_SECRET_KEY": "mine"}))
+	require.NoError(t, err)
+	require.Regexp(t, `CRIER_SECRET_KEY\s+\(set\)`, cfg.String())
 }

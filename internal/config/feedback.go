@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"net"
 	"strconv"
 	"strings"
 )
@@ -39,6 +40,14 @@ func (f Feedback) validate() []error {
 	if f.BounceDomain != "" && (strings.ContainsAny(f.BounceDomain, "@/ :") ||
 		!strings.Contains(f.BounceDomain, ".")) {
 		errs = append(errs, errors.New("CRIER_BOUNCE_DOMAIN: want a domain such as bounce.example.com"))
+	}
+	if f.InboundSMTPAddr != "" {
+		host, port, err := net.SplitHostPort(f.InboundSMTPAddr)
+		n, perr := strconv.Atoi(port)
+		if err != nil || perr != nil || n < 0 || n > 65535 || strings.ContainsAny(host, " /") {
+			errs = append(errs, errors.New("CRIER_INBOUND_SMTP_ADDR: want host:port "+
+				"such as 127.0.0.1:2526, or off"))
+		}
 	}
 	if f.SoftBounceLimit < 1 {
 		errs = append(errs, errors.New("CRIER_SOFT_BOUNCE_LIMIT: want at least 1"))

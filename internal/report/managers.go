@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/crier-dev/crier/internal/contact"
@@ -177,6 +178,26 @@ func (r Managers) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
+// csvText neutralises a text cell that a spreadsheet would read as a formula
+// (one starting with = + - @, a tab or a carriage return) by prefixing it with
+// a single quote, as OWASP advises against CSV injection. Names and addresses
+// come from imported files, so any of them may start so.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// PlainText undoes csvText for a format that never evaluates text as a
+// formula (a workbook cell set as a string), so the name shows as typed.
+func PlainText(cell string) string {
+	if len(cell) > 1 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
+		return cell[1:]
+	}
+	return cell
+}
+
 func csvRecord(m store.ManagerQuality, slug string) []string {
 	itoa := strconv.Itoa
 	share := func(n int) string { return fmt.Sprintf("%.4f", Share(n, m.Contacts)) }
@@ -184,7 +205,7 @@ func csvRecord(m store.ManagerQuality, slug string) []string {
 	if m.MedianFixHours >= 0 {
 		median = fmt.Sprintf("%.1f", m.MedianFixHours)
 	}
-	rec := []string{Name(m), m.Email, itoa(m.Contacts), fmt.Sprintf("%.1f", Score(m)),
+	rec := []string{csvText(Name(m)), csvText(m.Email), itoa(m.Contacts), fmt.Sprintf("%.1f", Score(m)),
 		itoa(m.Complete), share(m.Complete), itoa(m.ValidEmail), share(m.ValidEmail),
 		itoa(m.ValidMobile), share(m.ValidMobile), itoa(m.Reachable), share(m.Reachable),
 		itoa(m.Duplicates), itoa(m.Conflicts), itoa(m.Fixed7), itoa(m.Fixed30), median}
@@ -192,7 +213,7 @@ func csvRecord(m store.ManagerQuality, slug string) []string {
 		rec = append(rec, itoa(m.OpenFlags[string(kind)]))
 	}
 	e, s := m.Channels["email"], m.Channels["sms"]
-	return append(rec, slug, itoa(e.Planned), itoa(e.Skipped), itoa(e.Sent), itoa(e.Bounced),
+	return append(rec, csvText(slug), itoa(e.Planned), itoa(e.Skipped), itoa(e.Sent), itoa(e.Bounced),
 		itoa(e.Failed), itoa(s.Planned), itoa(s.Skipped), itoa(s.Sent), itoa(s.Delivered),
 		itoa(s.Bounced), itoa(s.Failed))
 }

@@ -292,3 +292,36 @@ func TestWriteTable(t *testing.T) {
 		}
 	})
 }
+
+func TestWriteCSVNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
+	names := []string{"=HYPERLINK(\"http://x\",\"a\")", "+1", "-2+3", "@SUM(1)", "\tTab",
+		"\rCR"}
+	var r report.Managers
+	for i, n := range names {
+		r.Lines = append(r.Lines, store.ManagerQuality{OwnerID: int64(i + 1), Name: n,
+			Email: n, MedianFixHours: -1, OpenFlags: map[string]int{},
+			Channels: map[string]store.ChannelCounts{}})
+	}
+	r.Lines = append(r.Lines, store.ManagerQuality{OwnerID: 99, Name: "Zeynep Kılıç",
+		Email: "zeynep@satis.example.com", MedianFixHours: -1})
+	r.Campaign = &store.Campaign{Slug: "=cmd"}
+	var b bytes.Buffer
+	require.NoError(t, r.WriteCSV(&b))
+	recs, err := csv.NewReader(&b).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, len(names)+2)
+	for i, n := range names {
+		rec := recs[i+1]
+		require.Equal(t, "'"+n, rec[0], "name %q", n)
+		require.Equal(t, "'"+n, rec[1], "e-mail %q", n)
+		require.Equal(t, "'=cmd", rec[len(report.CSVHeader())-12])
+	}
+	for i, n := range names {
+		require.Equal(t, n, report.PlainText(recs[i+1][0]), "round trip of %q", n)
+	}
+	require.Equal(t, "'quoted", report.PlainText("'quoted"))
+	plain := recs[len(recs)-1]
+	require.Equal(t, "Zeynep Kılıç", plain[0], "a plain name is left alone")
+	require.Equal(t, "zeynep@satis.example.com", plain[1])
+}

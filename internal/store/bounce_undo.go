@@ -120,3 +120,18 @@ func liftSuppressionTx(ctx context.Context, tx pgx.Tx, actorID int64, f bounceFl
 		Entity: "contact", EntityID: f.contactID, Field: f.channel, Old: "suppressed",
 		New: ResolutionNotABounce})
 }
+
+// FlagClosed tells whether the flag with this ID was closed (resolved), or
+// answers ErrNotFound when there is no such flag.
+func (s *Store) FlagClosed(ctx context.Context, flagID int64) (bool, error) {
+	var closed bool
+	err := s.db.QueryRow(ctx, `SELECT resolved_at IS NOT NULL FROM contact_flags WHERE id = $1`,
+		flagID).Scan(&closed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, fmt.Errorf("flag %d: %w", flagID, ErrNotFound)
+	}
+	if err != nil {
+		return false, fmt.Errorf("find flag %d: %w", flagID, err)
+	}
+	return closed, nil
+}

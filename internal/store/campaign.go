@@ -18,7 +18,8 @@ type Campaign struct {
 }
 
 // CampaignLaunch records the campaign as running, creating it on first launch.
-// Launching again is allowed and changes nothing that was planned already.
+// Launching again is allowed and changes nothing that was planned already; a
+// paused or cancelled campaign keeps its status (and the caller refuses).
 func (s *Store) CampaignLaunch(ctx context.Context, slug, name string, definition any) (Campaign, error) {
 	def, err := json.Marshal(definition)
 	if err != nil {
@@ -28,9 +29,10 @@ func (s *Store) CampaignLaunch(ctx context.Context, slug, name string, definitio
 	err = s.db.QueryRow(ctx, `
 		INSERT INTO campaigns (slug, name, definition, status) VALUES ($1, $2, $3, 'running')
 		ON CONFLICT (slug) DO UPDATE SET
-			status = CASE WHEN campaigns.status IN ('cancelled') THEN campaigns.status
+			status = CASE WHEN campaigns.status IN ('cancelled', 'paused') THEN campaigns.status
 				ELSE 'running' END,
-			finished_at = NULL
+			finished_at = CASE WHEN campaigns.status IN ('cancelled', 'paused')
+				THEN campaigns.finished_at END
 		RETURNING id, status`, slug, name, def).Scan(&c.ID, &c.Status)
 	if err != nil {
 		return Campaign{}, fmt.Errorf("launch campaign %s: %w", slug, err)
@@ -180,4 +182,26 @@ var planQueries = map[string]string{
 				WHEN c.phone_status = 'invalid' THEN 'invalid_address'
 				WHEN c.phone_status = 'undeliverable' THEN 'undeliverable'
 				WHEN c.phone_type NOT IN ('mobile', 'fixed_line_or_mobile') THEN 'not_mobile'`),
+}
+
+// CampaignsFinishSettled marks finished every running campaign none of whose
+// messages is pending, queued or sending, and returns their slugs. A campaign
+// whose row is locked (a launch planning it right now) is left for the next
+// call, so a launch never sees its campaign finished under it. Any number of
+// workers may call it at once.
+func (s *Store) CampaignsFinishSettled(ctx context.Context) ([]string, error) {
+	rows, err := s.db.Query(ctx, `UPDATE campaigns SET status = 'finished', finished_at = now()
+		WHERE id IN (SELECT k.id FROM campaigns k WHERE k.status = 'running'
+			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = k.id
+				AND m.status IN ('pending', 'queued', 'sending'))
+			FOR UPDATE SKIP LOCKED)
+		RETURNING slug`)
+	if err != nil {
+		return nil, fmt.Errorf("finish settled campaigns: %w", err)
+	}
+	slugs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("finish settled campaigns: %w", err)
+	}
+	return slugs, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/crier-dev/crier"
 )
@@ -93,14 +94,26 @@ func EnsureDatabase(ctx context.Context, databaseURL string) error {
 		return err
 	}
 	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // created meanwhile
+	if createdMeanwhile(err) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("create database %q: %w", name, err)
 	}
 	return nil
+}
+
+// createdMeanwhile tells whether err from CREATE DATABASE means another
+// process created the same database at the same time: Postgres answers either
+// duplicate_database, or, when both inserts race in pg_database, a unique
+// violation of its name index.
+func createdMeanwhile(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	return pgErr.Code == "42P04" ||
+		(pgErr.Code == "23505" && pgErr.ConstraintName == "pg_database_datname_index")
 }
 
 // Migrate applies the embedded migrations: direction "up", "down" (one step) or
@@ -120,9 +133,17 @@ func migrateDB(ctx context.Context, db *sql.DB, direction string, report func(st
 	if err != nil {
 		return fmt.Errorf("open embedded migrations: %w", err)
 	}
+	// Several processes may migrate one database at once (replicas starting
+	// together): a Postgres advisory lock held for the session serialises them.
+	// The lock is tried every second for up to 5 minutes (goose's default
+	// waits 5 s between tries, slowing down every replica but the first).
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
 	// Out-of-order migrations are allowed: branches add numbered files in parallel.
 	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations,
-		goose.WithAllowOutofOrder(true))
+		goose.WithAllowOutofOrder(true), goose.WithSessionLocker(locker))
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}

@@ -230,7 +230,7 @@ func (ui *UI) exportXLSX(w http.ResponseWriter, r *http.Request, u store.User) {
 	for i, rec := range records {
 		row := make([]any, len(rec))
 		for j, cell := range rec {
-			row[j] = cell
+			row[j] = report.PlainText(cell) // a string cell is never a formula
 			if n, err := strconv.ParseFloat(cell, 64); err == nil && i > 0 {
 				row[j] = n
 			}
