@@ -172,25 +172,98 @@ func contactKeys(c contact.Contact) []string {
 	return keys
 }
 
+// SamePerson reports whether a row (the normalised contact c) that shares key
+// with a stored contact (holding email and extID) is that contact.
+//
+// The match rule. A row's keys are tried in order of trust: external ID,
+// e-mail, mobile number. A key match is taken unless an identity at least as
+// trusted contradicts it, that is the row and the contact both have one and
+// they differ:
+//   - an external ID match is always taken: the CRM says it is the same record,
+//     whose e-mail or number may have changed;
+//   - an e-mail match is refused when the external IDs differ (two CRM records
+//     sharing a mailbox such as info@);
+//   - a mobile match is refused when the external IDs or the e-mails differ:
+//     two people may share a number (a family, an office phone), not two
+//     addresses.
+//
+// A refused row is another person: it becomes a new contact, flagged duplicate
+// of the one it shares the key with, and that one keeps the key. A phone match
+// never overwrites a contact whose e-mail names someone else.
+func SamePerson(key string, c contact.Contact, email, extID string) bool {
+	if strings.HasPrefix(key, "ext:") {
+		return true
+	}
+	if c.ExternalID != "" && extID != "" && c.ExternalID != extID {
+		return false
+	}
+	if strings.HasPrefix(key, "mobile:") && c.Email != "" && email != "" && c.Email != email {
+		return false
+	}
+	return true
+}
+
+// SharedKeyDetail is the duplicate flag's detail on a contact that shares key
+// with another person's contact (see SamePerson).
+func SharedKeyDetail(key string) string {
+	what := "an identity"
+	switch {
+	case strings.HasPrefix(key, "email:"):
+		what = "its e-mail address"
+	case strings.HasPrefix(key, "mobile:"):
+		what = "its mobile number"
+	}
+	return "shares " + what + " with another contact whose e-mail or external ID differs"
+}
+
 func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int64, UpsertResult, error) {
 	c := p.Contact
 	keys := contactKeys(c)
 	var old existingContact
-	err := tx.QueryRow(ctx, `
-		SELECT c.id, c.owner_id, c.fingerprint
+	rows, err := tx.Query(ctx, `
+		SELECT k.key, c.id, c.owner_id, c.fingerprint, COALESCE(c.email, ''),
+			COALESCE(c.external_id, '')
 		FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
 		WHERE k.key = ANY($1) AND c.deleted_at IS NULL
-		ORDER BY array_position($1, k.key) LIMIT 1 FOR UPDATE OF c`, keys).
-		Scan(&old.id, &old.ownerID, &old.fingerprint)
-	if errors.Is(err, pgx.ErrNoRows) {
+		ORDER BY array_position($1, k.key) FOR UPDATE OF c`, keys)
+	if err != nil {
+		return 0, 0, fmt.Errorf("match contact: %w", err)
+	}
+	found, shared := false, ""
+	for rows.Next() && !found {
+		var key, email, extID string
+		var cand existingContact
+		if err := rows.Scan(&key, &cand.id, &cand.ownerID, &cand.fingerprint, &email,
+			&extID); err != nil {
+			rows.Close()
+			return 0, 0, fmt.Errorf("match contact: %w", err)
+		}
+		if SamePerson(key, c, email, extID) {
+			old, found = cand, true
+		} else if shared == "" {
+			shared = key
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, fmt.Errorf("match contact: %w", err)
+	}
+	if !found {
 		id, err := contactInsertTx(ctx, tx, p)
 		if err != nil {
 			return 0, 0, err
 		}
+		if shared != "" {
+			_, err := tx.Exec(ctx, `
+				INSERT INTO contact_flags (contact_id, kind, field, detail, source, import_id)
+				VALUES ($1, $2, '', $3, 'import', NULLIF($4, 0))
+				ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL DO NOTHING`,
+				id, string(contact.FlagDuplicate), SharedKeyDetail(shared), p.ImportID)
+			if err != nil {
+				return 0, 0, fmt.Errorf("flag duplicate contact %d: %w", id, err)
+			}
+		}
 		return id, Inserted, claimImportKeysTx(ctx, tx, p.ImportID, id, keys)
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("match contact: %w", err)
 	}
 	if err := claimImportKeysTx(ctx, tx, p.ImportID, old.id, keys); err != nil {
 		return 0, 0, err

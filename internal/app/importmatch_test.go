@@ -1,0 +1,42 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/crier-dev/crier/internal/app"
+	"github.com/crier-dev/crier/internal/testenv"
+)
+
+// Two people sharing a mobile number stay two contacts, whether they come in
+// one file or in two: a phone match does not override a different e-mail.
+func TestImportSharedMobileKeepsBothPeople(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	want := []string{
+		"Ali | Veli | ali@example.com | +905321234567 | mobile | zeynep.kilic@satis.example.com" +
+			" | valid | valid | duplicate | email:ali@example.com",
+		"Ayşe | Yılmaz | ayse@example.com | +905321234567 | mobile | zeynep.kilic@satis.example.com" +
+			" | valid | valid | email:ayse@example.com,mobile:+905321234567",
+	}
+	for name, files := range map[string][]string{
+		"OneFile":  {"testdata/shared_mobile.csv"},
+		"TwoFiles": {"testdata/shared_mobile_a.csv", "testdata/shared_mobile_b.csv"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			st, _ := testenv.Store(t)
+			imported := 0
+			for _, f := range files {
+				sum, err := app.Import(ctx, st, f, app.ImportOptions{DefaultRegion: "TR"})
+				require.NoError(t, err)
+				imported += sum.Imported
+				require.Zero(t, sum.Updated, "no row overwrites another person")
+			}
+			require.Equal(t, 2, imported)
+			require.Equal(t, want, contactState(t, st))
+		})
+	}
+}
