@@ -40,3 +40,24 @@ func TestImportSharedMobileKeepsBothPeople(t *testing.T) {
 		})
 	}
 }
+
+// A later file with blank cells leaves the stored values as they are, for
+// every field, and says so by changing nothing.
+func TestImportBlankCellsKeepStoredValues(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := testenv.Store(t)
+	opts := app.ImportOptions{DefaultRegion: "TR"}
+	_, err := app.Import(ctx, st, "testdata/blanks_a.csv", opts)
+	require.NoError(t, err)
+	before := contactState(t, st)
+	for _, f := range []string{"testdata/blanks_b.csv", "testdata/blanks_c.csv"} {
+		sum, err := app.Import(ctx, st, f, opts)
+		require.NoError(t, err)
+		require.Equal(t, 1, sum.Unchanged, "%s: %+v", f, sum.ImportCounts)
+		require.Equal(t, before, contactState(t, st), f)
+	}
+	var company string
+	require.NoError(t, st.Pool().QueryRow(ctx, `SELECT company FROM contacts`).Scan(&company))
+	require.Equal(t, "Örnek A.Ş.", company)
+}

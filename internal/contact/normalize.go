@@ -24,6 +24,7 @@ var flagOrder = []Flag{
 const (
 	detailPhoneNotMobile = "only a landline or other non-mobile number; no SMS possible"
 	detailNameMissing    = "no person's name, only a company"
+	detailNameNone       = "no person's name and no company"
 	detailOwnerMissing   = "no responsible manager"
 	detailOptOut         = "the contact opted out of marketing messages"
 )
@@ -52,7 +53,11 @@ func Normalize(in Input, opts Options) Contact {
 	}
 	c.FirstName, c.LastName = contactName(in)
 	if c.FirstName == "" && c.LastName == "" {
-		set(FlagNameMissing, detailNameMissing)
+		if c.Company != "" {
+			set(FlagNameMissing, detailNameMissing)
+		} else {
+			set(FlagNameMissing, detailNameNone)
+		}
 	}
 	em := NormalizeEmail(in.Email)
 	c.Email, c.EmailSuggestion = em.Address, em.Suggestion

@@ -158,3 +158,11 @@ func BenchmarkNormalize(b *testing.B) {
 		_ = Normalize(benchInputs[i%len(benchInputs)], Options{})
 	}
 }
+
+func TestNameMissingDetailSaysWhatIsThere(t *testing.T) {
+	t.Parallel()
+	withCompany := Normalize(Input{Company: "Örnek A.Ş.", Email: "a@example.com"}, Options{})
+	require.Equal(t, "no person's name, only a company", withCompany.FlagDetail[FlagNameMissing])
+	none := Normalize(Input{Email: "a@example.com"}, Options{})
+	require.Equal(t, "no person's name and no company", none.FlagDetail[FlagNameMissing])
+}

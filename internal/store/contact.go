@@ -273,6 +273,11 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	if p.Written != nil && p.Written(old.id) {
 		return old.id, Duplicate, flagDuplicateTx(ctx, tx, p.ImportID, old.id, p.Row, conflict)
 	}
+	c, kept, err := keepStoredTx(ctx, tx, old.id, c)
+	if err != nil {
+		return 0, 0, err
+	}
+	p.Contact = c
 	flags := c.Flags
 	if old.ownerID != nil && p.OwnerID == 0 {
 		// The contact keeps the owner it has (see contactUpdateTx): not missing.
@@ -285,17 +290,91 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		c.FlagDetail = withDetail(c.FlagDetail, contact.FlagOwnerConflict,
 			"the same customer is listed under another manager in an import")
 	}
-	fp := fingerprint(c, p.OwnerID)
+	owner := p.OwnerID
+	if old.ownerID != nil {
+		owner = *old.ownerID // contactUpdateTx keeps it
+	}
+	fp := fingerprint(c, owner)
 	if fp == old.fingerprint {
-		return old.id, Unchanged, syncFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail)
+		return old.id, Unchanged, syncKeptFlagsTx(ctx, tx, p.ImportID, old.id, flags,
+			c.FlagDetail, kept)
 	}
 	if err := recordChangeTx(ctx, tx, p.ImportID, old.id, "updated"); err != nil {
 		return 0, 0, err
 	}
-	if err := contactUpdateTx(ctx, tx, old.id, p, fp); err != nil {
+	if err := contactUpdateTx(ctx, tx, old.id, p, fp, kept); err != nil {
 		return 0, 0, err
 	}
-	return old.id, Updated, syncFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail)
+	return old.id, Updated, syncKeptFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail,
+		kept)
+}
+
+// keptFields are the fields of a stored contact that a row left blank.
+type keptFields struct {
+	email, phone bool
+}
+
+// keepStoredTx fills the fields the row c leaves blank with the stored
+// contact's: a blank cell never erases a value (a later export that lacks a
+// column, or a cell someone cleared, is no instruction to forget it). This
+// holds for every field alike: first and last name, company, e-mail, phone,
+// tags (and the owner, which contactUpdateTx keeps). The flags of a kept e-mail
+// or phone stay as they are.
+func keepStoredTx(ctx context.Context, tx pgx.Tx, id int64,
+	c contact.Contact) (contact.Contact, keptFields, error) {
+	var old contact.Contact
+	var phoneType string
+	err := tx.QueryRow(ctx, `
+		SELECT first_name, last_name, company, email_raw, COALESCE(email, ''),
+			email_suggestion, email_role, email_disposable, phone_raw,
+			COALESCE(phone_e164, ''), phone_type, region, tags
+		FROM contacts WHERE id = $1`, id).Scan(&old.FirstName, &old.LastName, &old.Company,
+		&old.EmailRaw, &old.Email, &old.EmailSuggestion, &old.EmailRole, &old.EmailDisposable,
+		&old.PhoneRaw, &old.PhoneE164, &phoneType, &old.Region, &old.Tags)
+	if err != nil {
+		return c, keptFields{}, fmt.Errorf("read contact %d: %w", id, err)
+	}
+	var kept keptFields
+	drop := map[string]bool{}
+	if c.FirstName == "" {
+		c.FirstName = old.FirstName
+	}
+	if c.LastName == "" {
+		c.LastName = old.LastName
+	}
+	if c.Company == "" {
+		c.Company = old.Company
+	}
+	if c.FirstName != "" || c.LastName != "" {
+		drop["name"] = true
+	}
+	if len(c.Tags) == 0 {
+		c.Tags = old.Tags
+	}
+	if hasFlag(c.Flags, contact.FlagEmailMissing) && old.EmailRaw != "" {
+		kept.email, drop["email"] = true, true
+		c.EmailRaw, c.Email, c.EmailSuggestion = old.EmailRaw, old.Email, old.EmailSuggestion
+		c.EmailRole, c.EmailDisposable = old.EmailRole, old.EmailDisposable
+	}
+	if c.PhoneType == contact.PhoneMissing && old.PhoneRaw != "" {
+		kept.phone, drop["phone"] = true, true
+		c.PhoneRaw, c.PhoneE164, c.Region = old.PhoneRaw, old.PhoneE164, old.Region
+		c.PhoneType = contact.PhoneType(phoneType)
+	}
+	c.Flags = slices.DeleteFunc(slices.Clone(c.Flags), func(f contact.Flag) bool {
+		return drop[flagField(f)]
+	})
+	return c, kept, nil
+}
+
+// syncKeptFlagsTx is syncFlagsTx leaving alone the flags of kept fields.
+func syncKeptFlagsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
+	flags []contact.Flag, detail map[contact.Flag]string, kept keptFields) error {
+	kinds := slices.DeleteFunc(slices.Clone(importFlagKinds), func(k string) bool {
+		f := flagField(contact.Flag(k))
+		return (kept.email && f == "email") || (kept.phone && f == "phone")
+	})
+	return syncKindsTx(ctx, tx, importID, contactID, flags, detail, kinds)
 }
 
 func withDetail(m map[contact.Flag]string, f contact.Flag, detail string) map[contact.Flag]string {
@@ -332,17 +411,18 @@ func contactInsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 
 // contactUpdateTx overwrites the contact's data with the import's. An address
 // that bounced before keeps its bounced status until it changes.
-func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertParams, fp string) error {
+func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertParams, fp string,
+	kept keptFields) error {
 	c := p.Contact
 	_, err := tx.Exec(ctx, `
 		UPDATE contacts SET
 			owner_id = COALESCE(owner_id, NULLIF($2, 0)),
 			external_id = COALESCE(external_id, NULLIF($3, '')),
 			first_name = $4, last_name = $5, company = $6,
-			email_status = CASE WHEN email = $8 AND email_status = 'bounced'
-				THEN 'bounced' ELSE $10 END,
-			phone_status = CASE WHEN phone_e164 = $12 AND phone_status = 'undeliverable'
-				THEN 'undeliverable' ELSE $14 END,
+			email_status = CASE WHEN $21 OR (email = $8 AND email_status = 'bounced')
+				THEN email_status ELSE $10 END,
+			phone_status = CASE WHEN $22 OR (phone_e164 = $12 AND phone_status = 'undeliverable')
+				THEN phone_status ELSE $14 END,
 			email_raw = $7, email = $8, email_suggestion = $9,
 			phone_raw = $11, phone_e164 = $12, phone_type = $13, region = $15,
 			consent_email = $16, consent_sms = $16, import_id = $17, fingerprint = $18,
@@ -352,7 +432,7 @@ func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertPa
 		id, p.OwnerID, c.ExternalID, c.FirstName, c.LastName, c.Company,
 		c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
 		c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
-		!c.OptOut, p.ImportID, fp, c.EmailRole, c.EmailDisposable)
+		!c.OptOut, p.ImportID, fp, c.EmailRole, c.EmailDisposable, kept.email, kept.phone)
 	if err != nil {
 		return fmt.Errorf("update contact %d: %w", id, err)
 	}
@@ -397,6 +477,12 @@ func flagDuplicateTx(ctx context.Context, tx pgx.Tx, importID, contactID int64, 
 // the address that bounced, which contactUpdateTx decides through the status.
 func syncFlagsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
 	flags []contact.Flag, detail map[contact.Flag]string) error {
+	return syncKindsTx(ctx, tx, importID, contactID, flags, detail, importFlagKinds)
+}
+
+// syncKindsTx is syncFlagsTx closing only flags of the given kinds.
+func syncKindsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
+	flags []contact.Flag, detail map[contact.Flag]string, closable []string) error {
 	kinds := make([]string, len(flags))
 	fields := make([]string, len(flags))
 	details := make([]string, len(flags))
@@ -410,7 +496,7 @@ func syncFlagsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
 			  OR (kind = 'email_bounced' AND (SELECT email_status FROM contacts WHERE id = $1) <> 'bounced')
 			  OR (kind = 'phone_undeliverable'
 			      AND (SELECT phone_status FROM contacts WHERE id = $1) <> 'undeliverable'))`,
-		contactID, kinds, importFlagKinds, importID)
+		contactID, kinds, closable, importID)
 	if err != nil {
 		return fmt.Errorf("close fixed flags: %w", err)
 	}
