@@ -106,6 +106,11 @@ func printImport(g *Globals, s app.ImportSummary, took time.Duration, show int, 
 		fmt.Fprintf(w, "  rejected rows written to %s\n", s.RejectsFile)
 	}
 	for i, r := range s.Rejects {
+		if i == show && dry {
+			fmt.Fprintf(w, "  … and %d more rejected rows (a dry run stores none)\n",
+				len(s.Rejects)-show)
+			break
+		}
 		if i == show {
 			fmt.Fprintf(w, "  … and %d more rejected rows (stored with import %d)\n",
 				len(s.Rejects)-show, s.ID)

@@ -265,8 +265,8 @@ func TestNewReaderErrors(t *testing.T) {
 			Options{Name: "c.csv"},
 			[]string{"c.csv", `"Company", "City", "Owner"`, "no name, e-mail or phone"}, nil},
 		{"data instead of a header", "Ali,ali@example.com,05321112233\n",
-			Options{Name: "d.csv"}, []string{"d.csv", "(a value, not a header)"},
-			[]string{"ali@example.com", "05321112233"}},
+			Options{Name: "d.csv"}, []string{"d.csv", "looks like a data row, not a header"},
+			[]string{"Ali", "ali@example.com", "05321112233"}},
 		{"unknown owner column", "name,email\n", Options{Name: "o.csv", OwnerColumn: "Bayi"},
 			[]string{"o.csv", `"Bayi"`}, nil},
 		{"unnamed", "", Options{}, []string{"<input>"}, nil},
@@ -290,6 +290,17 @@ func TestReaderFixtureFile(t *testing.T) {
 	t.Parallel()
 	_, err := openFixture(t, "no_contact_columns.csv", Options{})
 	require.ErrorContains(t, err, "no_contact_columns.csv: no name, e-mail or phone column")
+}
+
+// A file without a header line: the error says so and quotes none of the
+// first line's cells, which are a person's data.
+func TestReaderNoHeaderQuotesNoData(t *testing.T) {
+	t.Parallel()
+	_, err := openFixture(t, "noheader.csv", Options{})
+	require.ErrorContains(t, err, "looks like a data row, not a header; its 5 cells are not shown")
+	for _, s := range []string{"Ayşe", "Yılmaz", "ayse@", "0532", "Zeynep"} {
+		require.NotContains(t, err.Error(), s)
+	}
 }
 
 func TestReaderHeaderAndOwnerColumn(t *testing.T) {
