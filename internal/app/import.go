@@ -94,7 +94,7 @@ func importFile(ctx context.Context, st *store.Store, path string,
 		file.size = fi.Size()
 	}
 	name := filepath.Base(path)
-	r, err := importer.NewReader(file, importer.Options{Name: name, OwnerColumn: opts.OwnerColumn,
+	r, err := importer.NewReader(importer.ContextReader(ctx, file), importer.Options{Name: name, OwnerColumn: opts.OwnerColumn,
 		Mapping: opts.Mapping})
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import: %w", err)

@@ -114,7 +114,7 @@ func (c *checker) file(ctx context.Context, path string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer f.Close()
-	rd, err := NewReader(f, Options{Name: name, OwnerColumn: c.opts.OwnerColumn,
+	rd, err := NewReader(ContextReader(ctx, f), Options{Name: name, OwnerColumn: c.opts.OwnerColumn,
 		Mapping: c.opts.Mapping})
 	if err != nil {
 		return err

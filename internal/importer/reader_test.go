@@ -1,12 +1,14 @@
 package importer
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -344,4 +346,72 @@ func TestReaderLineEnds(t *testing.T) {
 			require.Equal(t, "can@example.com", recs[1].Input.Email)
 		})
 	}
+}
+
+// endless repeats b without end, like /dev/zero.
+type endless struct{ b byte }
+
+func (e endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.b
+	}
+	return len(p), nil
+}
+
+func TestReaderEndlessInput(t *testing.T) {
+	t.Parallel()
+	t.Run("NoLineEnd", func(t *testing.T) {
+		t.Parallel()
+		r, err := NewReader(io.MultiReader(strings.NewReader("name,email\nAli,"), endless{'x'}),
+			Options{Name: "x.csv"})
+		require.NoError(t, err)
+		_, err = r.Next()
+		require.ErrorIs(t, err, errLineTooLong)
+		require.ErrorContains(t, err, "x.csv: after row 0: line 2:")
+	})
+	t.Run("Zeros", func(t *testing.T) {
+		t.Parallel()
+		_, err := NewReader(endless{0}, Options{Name: "zero"})
+		require.ErrorIs(t, err, errLineTooLong)
+	})
+	t.Run("CancelStops", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(20*time.Millisecond, cancel)
+		_, err := NewReader(ContextReader(ctx, endless{'\n'}), Options{Name: "nl"})
+		require.ErrorIs(t, err, context.Canceled)
+	})
+}
+
+func TestReaderLongQuotedFields(t *testing.T) {
+	t.Parallel()
+	t.Run("ManyLines", func(t *testing.T) {
+		t.Parallel()
+		note := strings.Repeat("satır\n", 500)
+		in := "name,email,notes\nAli,ali@example.com,\"" + note + "\"\nCan,can@example.com,x\n"
+		r, err := NewReader(strings.NewReader(in), Options{Name: "n.csv"})
+		require.NoError(t, err)
+		recs := readAll(t, r)
+		require.Len(t, recs, 2)
+		require.Nil(t, recs[0].Err)
+		require.Nil(t, recs[1].Err)
+		require.Equal(t, "can@example.com", recs[1].Input.Email)
+		require.Equal(t, 503, recs[1].Line)
+	})
+	t.Run("OverTheByteLimit", func(t *testing.T) {
+		t.Parallel()
+		note := strings.Repeat("a line of a very long note\n", 300_000)
+		in := "name,email,notes\nAli,ali@example.com,\"" + note + "end\",x@example.com,y\n" +
+			"Can,can@example.com,x\n"
+		r, err := NewReader(strings.NewReader(in),
+			Options{Name: "n.csv"})
+		require.NoError(t, err)
+		recs := readAll(t, r)
+		require.Len(t, recs, 2, "the field is one rejected row; no fragment becomes a row")
+		require.NotNil(t, recs[0].Err)
+		require.Equal(t, reasonLongField, recs[0].Err.Reason)
+		require.Equal(t, 2, recs[0].Line)
+		require.Nil(t, recs[1].Err)
+		require.Equal(t, "can@example.com", recs[1].Input.Email)
+	})
 }
