@@ -252,6 +252,10 @@ func allBlank(fields []string) bool {
 	return true
 }
 
+// reasonNotUTF8 rejects a row of a UTF-8 file that is not UTF-8 itself.
+const reasonNotUTF8 = "is not valid UTF-8 (the rest of the file is UTF-8; " +
+	"save the row as UTF-8 and import it again)"
+
 // checkUTF8 rejects a cell that is not valid UTF-8, in a file read as UTF-8.
 func (r *Reader) checkUTF8(fields []string) *RowError {
 	if r.encoding != encUTF8 && r.encoding != encUTF8BOM {
@@ -259,8 +263,7 @@ func (r *Reader) checkUTF8(fields []string) *RowError {
 	}
 	for i, f := range fields {
 		if !utf8.ValidString(f) {
-			return r.rowError(r.header[i], "is not valid UTF-8 "+
-				"(the file was read as UTF-8 from its first 64 KiB)")
+			return r.rowError(r.header[i], reasonNotUTF8)
 		}
 	}
 	return nil

@@ -212,9 +212,8 @@ func TestReaderRowErrors(t *testing.T) {
 			"", reasonNoContact},
 		{"unknown consent", "Ad Soyad;E-posta;İzin\nAli Veli;a@example.com;belki\n",
 			"İzin", reasonOptOutValue},
-		{"invalid UTF-8 after the sample", "name,email\n" +
-			strings.Repeat("Ali Veli,ali@example.com\n", 3000) + "Ay\xfee,a@example.com\n",
-			"name", "is not valid UTF-8 (the file was read as UTF-8 from its first 64 KiB)"},
+		{"one row not UTF-8 in a UTF-8 file", "name,email\nŞükrü Öz,s@example.com\n" +
+			"Ay\xfee,a@example.com\n", "name", reasonNotUTF8},
 		{"unclosed quote at the end", "name,email\nAli,\"ali@example.com\n", "",
 			reasonUnclosedQuote},
 		{"line too long", "name,email\nAli," + strings.Repeat("x", maxRecordBytes) + "\n",
