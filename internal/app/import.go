@@ -56,6 +56,8 @@ type ImportSummary struct {
 	Rejects    []importer.RowError
 	// RejectsFile is the CSV the rejected rows were written to, if any.
 	RejectsFile string
+	// Warnings are the reader's about the header (columns not read, repeated).
+	Warnings []string
 }
 
 // Import reads a CRM export and stores its contacts, creating their managers on
@@ -100,7 +102,8 @@ func importFile(ctx context.Context, st *store.Store, path string,
 		return ImportSummary{}, fmt.Errorf("import: %w", err)
 	}
 	defer r.Close()
-	sum := ImportSummary{File: name, Layout: r.Layout(), Encoding: r.Encoding()}
+	sum := ImportSummary{File: name, Layout: r.Layout(), Encoding: r.Encoding(),
+		Warnings: r.Warnings()}
 	sum.ID, err = st.ImportBegin(ctx, store.ImportBeginParams{FileName: name,
 		Layout: sum.Layout, Encoding: sum.Encoding})
 	if err != nil {

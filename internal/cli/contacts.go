@@ -96,6 +96,9 @@ func printImport(g *Globals, s app.ImportSummary, took time.Duration, show int, 
 	} else {
 		fmt.Fprintf(w, "%s (%s, %s): import %d\n", s.File, s.Layout, s.Encoding, s.ID)
 	}
+	for _, warning := range s.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warning)
+	}
 	fmt.Fprintf(w, "  rows in %d = imported %d + updated %d + unchanged %d + rejected %d  (%s)\n",
 		s.RowsIn, s.Imported, s.Updated, s.Unchanged, s.Rejected, took.Round(time.Millisecond))
 	if s.Duplicates > 0 {

@@ -18,6 +18,18 @@ func (c *columns) hasContactField() bool {
 	return c.first >= 0 || c.last >= 0 || c.full >= 0 || len(c.email) > 0 || len(c.phones) > 0
 }
 
+// used returns the columns some field is read from.
+func (c *columns) used() map[int]bool {
+	out := map[int]bool{}
+	for _, i := range append([]int{c.id, c.first, c.last, c.full, c.company, c.owner,
+		c.country, c.optOut, c.consent}, append(slices.Clone(c.email), c.phones...)...) {
+		if i >= 0 {
+			out[i] = true
+		}
+	}
+	return out
+}
+
 // headerIndex maps folded header keys to their first column.
 type headerIndex map[string]int
 
