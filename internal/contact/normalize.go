@@ -14,7 +14,7 @@ type Options struct {
 
 // flagOrder is the order flags are listed in on a contact.
 var flagOrder = []Flag{
-	FlagEmailMissing, FlagEmailInvalid, FlagEmailTypoSuspected,
+	FlagEmailMissing, FlagEmailInvalid, FlagEmailTypoSuspected, FlagEmailSeveral,
 	FlagPhoneMissing, FlagPhoneInvalid, FlagPhoneNotMobile,
 	FlagDuplicate, FlagOwnerConflict, FlagNameMissing, FlagOwnerMissing, FlagOptOut,
 	FlagEmailBounced, FlagPhoneUndeliverable, FlagComplaint,

@@ -112,7 +112,8 @@ func TestNormalizeDoesNotAliasTags(t *testing.T) {
 func TestFlagOrderCoversVocabulary(t *testing.T) {
 	t.Parallel()
 	all := []Flag{
-		FlagEmailMissing, FlagEmailInvalid, FlagEmailTypoSuspected, FlagPhoneMissing,
+		FlagEmailMissing, FlagEmailInvalid, FlagEmailTypoSuspected, FlagEmailSeveral,
+		FlagPhoneMissing,
 		FlagPhoneInvalid, FlagPhoneNotMobile, FlagDuplicate, FlagOwnerConflict,
 		FlagNameMissing, FlagOwnerMissing, FlagOptOut,
 	}

@@ -9,14 +9,17 @@ const (
 	FlagEmailMissing       Flag = "email_missing"
 	FlagEmailInvalid       Flag = "email_invalid"
 	FlagEmailTypoSuspected Flag = "email_typo_suspected"
-	FlagPhoneMissing       Flag = "phone_missing"
-	FlagPhoneInvalid       Flag = "phone_invalid"
-	FlagPhoneNotMobile     Flag = "phone_not_mobile"
-	FlagDuplicate          Flag = "duplicate"
-	FlagOwnerConflict      Flag = "owner_conflict"
-	FlagNameMissing        Flag = "name_missing"
-	FlagOwnerMissing       Flag = "owner_missing"
-	FlagOptOut             Flag = "opt_out"
+	// FlagEmailSeveral: the cell held more than one address; the first is used
+	// and the others are kept in the flag's detail count for a person to sort.
+	FlagEmailSeveral   Flag = "email_several"
+	FlagPhoneMissing   Flag = "phone_missing"
+	FlagPhoneInvalid   Flag = "phone_invalid"
+	FlagPhoneNotMobile Flag = "phone_not_mobile"
+	FlagDuplicate      Flag = "duplicate"
+	FlagOwnerConflict  Flag = "owner_conflict"
+	FlagNameMissing    Flag = "name_missing"
+	FlagOwnerMissing   Flag = "owner_missing"
+	FlagOptOut         Flag = "opt_out"
 )
 
 // Delivery flags, opened when a message to the contact could not be delivered.

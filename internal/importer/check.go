@@ -236,7 +236,7 @@ func addFlag(flags []contact.Flag, f contact.Flag) []contact.Flag {
 func flagRank(f contact.Flag) int {
 	order := []contact.Flag{
 		contact.FlagEmailMissing, contact.FlagEmailInvalid, contact.FlagEmailTypoSuspected,
-		contact.FlagPhoneMissing, contact.FlagPhoneInvalid, contact.FlagPhoneNotMobile,
+		contact.FlagEmailSeveral, contact.FlagPhoneMissing, contact.FlagPhoneInvalid, contact.FlagPhoneNotMobile,
 		contact.FlagDuplicate, contact.FlagOwnerConflict, contact.FlagNameMissing,
 		contact.FlagOwnerMissing, contact.FlagOptOut, contact.FlagEmailBounced,
 		contact.FlagPhoneUndeliverable, contact.FlagComplaint,

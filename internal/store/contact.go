@@ -444,7 +444,8 @@ func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertPa
 // until a person resolves them, since one row alone cannot tell they are over.
 var importFlagKinds = []string{
 	string(contact.FlagEmailMissing), string(contact.FlagEmailInvalid),
-	string(contact.FlagEmailTypoSuspected), string(contact.FlagPhoneMissing),
+	string(contact.FlagEmailTypoSuspected), string(contact.FlagEmailSeveral),
+	string(contact.FlagPhoneMissing),
 	string(contact.FlagPhoneInvalid), string(contact.FlagPhoneNotMobile),
 	string(contact.FlagNameMissing), string(contact.FlagOwnerMissing),
 	string(contact.FlagOptOut),
