@@ -146,29 +146,29 @@ type ownerCache struct {
 	ids    map[string]int64 // folded owner → user ID
 }
 
-func (o *ownerCache) id(ctx context.Context, owner string) (int64, error) {
+// id returns the manager of a contact's owner: its name (or address) and the
+// normalised address the owner cell held, if any (contact.Contact.OwnerEmail).
+func (o *ownerCache) id(ctx context.Context, owner, ownerEmail string) (int64, error) {
 	if owner == "" {
 		return 0, nil
 	}
-	key := contact.FoldTR(owner)
-	if id, ok := o.ids[key]; ok {
+	cacheKey := contact.FoldTR(owner) + "\x00" + ownerEmail
+	if id, ok := o.ids[cacheKey]; ok {
 		return id, nil
 	}
-	name, email := owner, ""
-	if m, ok := o.roster.byName(key); ok {
+	name, email := owner, ownerEmail
+	if m, ok := o.roster.byName(contact.FoldTR(owner)); ok && email == "" {
 		name, email = m.Name, m.Email
-	} else if strings.Contains(owner, "@") {
-		email = strings.ToLower(owner)
+	} else if email != "" {
 		if m, ok := o.roster.byEmail(email); ok {
 			name = m.Name
 		}
 	}
-	key = contact.FoldTR(name)
-	id, err := o.st.ManagerEnsure(ctx, name, key, email)
+	id, err := o.st.ManagerEnsure(ctx, name, contact.FoldTR(name), email)
 	if err != nil {
 		return 0, err
 	}
-	o.ids[contact.FoldTR(owner)] = id
+	o.ids[cacheKey] = id
 	return id, nil
 }
 

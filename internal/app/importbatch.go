@@ -230,7 +230,7 @@ func (s *importState) plan(ctx context.Context, batch []normalized) (batchPlan, 
 			}
 			continue
 		}
-		id, err := s.owners.id(ctx, n.c.Owner)
+		id, err := s.owners.id(ctx, n.c.Owner, n.c.OwnerEmail)
 		if err != nil {
 			return plan, err
 		}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -60,4 +61,28 @@ func TestImportBlankCellsKeepStoredValues(t *testing.T) {
 	var company string
 	require.NoError(t, st.Pool().QueryRow(ctx, `SELECT company FROM contacts`).Scan(&company))
 	require.Equal(t, "Örnek A.Ş.", company)
+}
+
+// An owner written as a name, an address in any case, a display-name address or
+// a mailto: is one manager; "@SUM(1)" is a name, not an address.
+func TestImportOwnerFormsAreOneManager(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := testenv.Store(t)
+	_, err := app.Import(ctx, st, "testdata/owner_forms.csv", app.ImportOptions{DefaultRegion: "TR"})
+	require.NoError(t, err)
+	rows, err := st.Pool().Query(ctx, `SELECT u.name, COALESCE(u.email, '-'), count(c.id)
+		FROM users u JOIN contacts c ON c.owner_id = u.id GROUP BY 1, 2 ORDER BY 1`)
+	require.NoError(t, err)
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var name, email string
+		var n int
+		require.NoError(t, rows.Scan(&name, &email, &n))
+		got = append(got, fmt.Sprintf("%s %s %d", name, email, n))
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"@SUM(1) - 1",
+		"Zeynep Kılıç zeynep.kilic@satis.example.com 4"}, got)
 }

@@ -67,7 +67,7 @@ func Normalize(in Input, opts Options) Contact {
 	}
 	applyPhone(&c, in, phoneRegions(in, opts), set)
 	if owner := cleanText(in.Owner); !IsPlaceholder(owner) {
-		c.Owner = owner
+		c.Owner, c.OwnerEmail = parseOwner(owner)
 	} else {
 		set(FlagOwnerMissing, detailOwnerMissing)
 	}
@@ -110,4 +110,26 @@ func orderedFlags(set map[Flag]bool) []Flag {
 		}
 	}
 	return out
+}
+
+// parseOwner reads an owner cell: a manager's name, or an e-mail address,
+// possibly with a display name or mailto:. An address is normalised as a
+// contact's is, so that ZEYNEP.KILIC@… and "Zeynep Kılıç <zeynep.kilic@…>"
+// name the same manager. A cell whose @ does not make an address (@SUM(1)) is
+// a name.
+func parseOwner(owner string) (name, email string) {
+	if !strings.Contains(owner, "@") {
+		return owner, ""
+	}
+	res := NormalizeEmail(owner)
+	if res.Address == "" {
+		return owner, ""
+	}
+	if i := strings.IndexByte(owner, '<'); i > 0 {
+		display := strings.Trim(strings.TrimSpace(owner[:i]), `"' `)
+		if display != "" && !strings.Contains(display, "@") {
+			return strings.Join(strings.Fields(display), " "), res.Address
+		}
+	}
+	return res.Address, res.Address
 }

@@ -167,3 +167,23 @@ func TestNameMissingDetailSaysWhatIsThere(t *testing.T) {
 	none := Normalize(Input{Email: "a@example.com"}, Options{})
 	require.Equal(t, "no person's name and no company", none.FlagDetail[FlagNameMissing])
 }
+
+func TestParseOwner(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ cell, name, email string }{
+		{"Zeynep Kılıç", "Zeynep Kılıç", ""},
+		{"Zeynep Kılıç <Zeynep.Kilic@Satis.Example.com>", "Zeynep Kılıç",
+			"zeynep.kilic@satis.example.com"},
+		{`"Kılıç, Zeynep" <zeynep.kilic@satis.example.com>`, "Kılıç, Zeynep",
+			"zeynep.kilic@satis.example.com"},
+		{"ZEYNEP.KILIC@SATIS.EXAMPLE.COM", "zeynep.kilic@satis.example.com",
+			"zeynep.kilic@satis.example.com"},
+		{"mailto:emre@satis.example.com", "emre@satis.example.com", "emre@satis.example.com"},
+		{"@SUM(1)", "@SUM(1)", ""},
+	}
+	for _, tt := range tests {
+		c := Normalize(Input{FirstName: "A", Owner: tt.cell}, Options{})
+		require.Equal(t, tt.name, c.Owner, tt.cell)
+		require.Equal(t, tt.email, c.OwnerEmail, tt.cell)
+	}
+}

@@ -99,9 +99,14 @@ type Contact struct {
 	PhoneSource string // column the chosen number came from
 	Region      string // region the phone number was read in, e.g. "TR"
 
-	Owner  string // owner as written in the export, trimmed; empty when none
-	OptOut bool
-	Tags   []string
+	// Owner is the owner cell, trimmed; empty when none. A cell holding an
+	// e-mail address ("Zeynep Kılıç <Zeynep.Kilic@…>", "mailto:…") gives the
+	// display name if any, else the normalised address (see OwnerEmail).
+	Owner string
+	// OwnerEmail is the owner's normalised e-mail address when the cell holds one.
+	OwnerEmail string
+	OptOut     bool
+	Tags       []string
 
 	// Flags are the data-quality flags, in the order of the vocabulary above.
 	Flags []Flag
