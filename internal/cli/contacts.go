@@ -149,7 +149,8 @@ type contactsCheckCmd struct {
 }
 
 func (c contactsCheckCmd) Run(g *Globals) error {
-	opts := importer.CheckOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn}
+	opts := importer.CheckOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn,
+		Warn: func(w string) { fmt.Fprintf(g.env.Stderr, "warning: %s\n", w) }}
 	if c.Map != "" {
 		m, err := loadMapping(c.Map)
 		if err != nil {

@@ -23,6 +23,9 @@ type CheckOptions struct {
 	Mapping *Mapping
 	// OwnerColumn, if set, names the owner column of every file.
 	OwnerColumn string
+	// Warn, if set, receives the reader's warnings about each file's header
+	// (columns not read, repeated headers), prefixed with the file's name.
+	Warn func(string)
 }
 
 // CheckRow is one line of Check's output.
@@ -120,6 +123,11 @@ func (c *checker) file(ctx context.Context, path string) error {
 		return err
 	}
 	defer rd.Close()
+	if c.opts.Warn != nil {
+		for _, w := range rd.Warnings() {
+			c.opts.Warn(name + ": " + w)
+		}
+	}
 	for {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
