@@ -140,8 +140,8 @@ type target struct {
 	id      int64 // existing contact's ID
 	ownerID int64
 	written bool // an earlier row of the import wrote it
-	// email and extID are the contact's, for store.SamePerson.
-	email, extID string
+	// who is the contact's identity, for store.SamePerson.
+	who store.Identity
 }
 
 // batchPlan is what a batch does, decided row by row in file order.
@@ -268,8 +268,7 @@ func (p *planner) row(i int, n normalized, keys []string) {
 	sum := p.state.sum
 	switch {
 	case t == nil:
-		t = &target{newIdx: len(p.plan.news), ownerID: ownerID, email: n.c.Email,
-			extID: n.c.ExternalID}
+		t = &target{newIdx: len(p.plan.news), ownerID: ownerID, who: store.IdentityOf(n.c)}
 		nc := store.NewContact{OwnerID: ownerID, Contact: n.c, Keys: p.free(keys)}
 		if shared != "" {
 			nc.Extra = map[contact.Flag]string{contact.FlagDuplicate: store.SharedKeyDetail(shared)}
@@ -301,12 +300,7 @@ func (p *planner) row(i int, n normalized, keys []string) {
 	default:
 		p.plan.existing = append(p.plan.existing, i)
 		t.written = true
-		if t.email == "" {
-			t.email = n.c.Email
-		}
-		if t.extID == "" {
-			t.extID = n.c.ExternalID
-		}
+		t.who.Fill(n.c)
 	}
 	for _, k := range keys {
 		if _, ok := p.held[k]; !ok && p.batch[k] == nil {
@@ -346,11 +340,11 @@ func (p *planner) find(keys []string, c contact.Contact) (t *target, shared stri
 			if t == nil {
 				t = &target{newIdx: -1, id: m.ContactID, ownerID: m.OwnerID,
 					written: m.Written || p.state.touched[m.ContactID],
-					email:   m.Email, extID: m.ExternalID}
+					who:     m.Who}
 				p.existing[m.ContactID] = t
 			}
 		}
-		if store.SamePerson(k, c, t.email, t.extID) {
+		if store.SamePerson(k, c, t.who) {
 			return t, ""
 		}
 		if shared == "" {

@@ -86,3 +86,24 @@ func TestImportOwnerFormsAreOneManager(t *testing.T) {
 	require.Equal(t, []string{"@SUM(1) - 1",
 		"Zeynep Kılıç zeynep.kilic@satis.example.com 4"}, got)
 }
+
+// A stored contact with no e-mail is matched by its mobile only by a row with
+// a name that meets its own: another person's row is a new contact.
+func TestImportSharedMobileNoEmailComparesNames(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := testenv.Store(t)
+	opts := app.ImportOptions{DefaultRegion: "TR"}
+	_, err := app.Import(ctx, st, "testdata/shared_mobile_noemail_a.csv", opts)
+	require.NoError(t, err)
+	sum, err := app.Import(ctx, st, "testdata/shared_mobile_noemail_b.csv", opts)
+	require.NoError(t, err)
+	require.Equal(t, 1, sum.Imported, "Ali is new")
+	require.Equal(t, 1, sum.Updated, "Ayşe gets her e-mail and new surname")
+	require.Equal(t, []string{
+		"Ali | Veli | ali@example.com | +905321234567 | mobile | - | valid | valid" +
+			" | duplicate,owner_missing | email:ali@example.com",
+		"Ayşe | Yılmaz-Kaya | ayse@example.com | +905321234567 | mobile | - | valid | valid" +
+			" | owner_missing | email:ayse@example.com,mobile:+905321234567",
+	}, contactState(t, st))
+}

@@ -183,24 +183,70 @@ func contactKeys(c contact.Contact) []string {
 //     whose e-mail or number may have changed;
 //   - an e-mail match is refused when the external IDs differ (two CRM records
 //     sharing a mailbox such as info@);
-//   - a mobile match is refused when the external IDs or the e-mails differ:
-//     two people may share a number (a family, an office phone), not two
-//     addresses.
+//   - a mobile match is refused when the external IDs or the e-mails differ,
+//     or when both have a name and neither the first word of the first name
+//     nor the last name meet (Turkish-folded): two people may share a number
+//     (a family, an office phone); a person may change an address or marry
+//     into a new surname, which a stored e-mail or first name still ties.
 //
 // A refused row is another person: it becomes a new contact, flagged duplicate
 // of the one it shares the key with, and that one keeps the key. A phone match
 // never overwrites a contact whose e-mail names someone else.
-func SamePerson(key string, c contact.Contact, email, extID string) bool {
+func SamePerson(key string, c contact.Contact, who Identity) bool {
 	if strings.HasPrefix(key, "ext:") {
 		return true
 	}
-	if c.ExternalID != "" && extID != "" && c.ExternalID != extID {
+	if c.ExternalID != "" && who.ExternalID != "" && c.ExternalID != who.ExternalID {
 		return false
 	}
-	if strings.HasPrefix(key, "mobile:") && c.Email != "" && email != "" && c.Email != email {
+	if !strings.HasPrefix(key, "mobile:") {
+		return true
+	}
+	if c.Email != "" && who.Email != "" && c.Email != who.Email {
 		return false
 	}
-	return true
+	return namesMeet(c.FirstName, c.LastName, who.FirstName, who.LastName)
+}
+
+// Identity is what SamePerson compares of a stored contact.
+type Identity struct {
+	Email, ExternalID, FirstName, LastName string
+}
+
+// IdentityOf is the identity of a normalised contact.
+func IdentityOf(c contact.Contact) Identity {
+	return Identity{Email: c.Email, ExternalID: c.ExternalID, FirstName: c.FirstName,
+		LastName: c.LastName}
+}
+
+// Fill sets the fields who lacks from c (a row that wrote the contact).
+func (who *Identity) Fill(c contact.Contact) {
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{{&who.Email, c.Email},
+		{&who.ExternalID, c.ExternalID}, {&who.FirstName, c.FirstName},
+		{&who.LastName, c.LastName}} {
+		if *f.dst == "" {
+			*f.dst = f.src
+		}
+	}
+}
+
+// namesMeet reports whether two names may be the same person's: true when
+// either has none, else when the first words of the first names or the last
+// names are equal, Turkish-folded.
+func namesMeet(first1, last1, first2, last2 string) bool {
+	firstWord := func(s string) string {
+		w, _, _ := strings.Cut(contact.FoldTR(s), " ")
+		return w
+	}
+	a1, a2 := firstWord(first1), contact.FoldTR(last1)
+	b1, b2 := firstWord(first2), contact.FoldTR(last2)
+	if a1+a2 == "" || b1+b2 == "" {
+		return true
+	}
+	return (a1 != "" && a1 == b1) || (a2 != "" && a2 == b2)
 }
 
 // SharedKeyDetail is the duplicate flag's detail on a contact that shares key
@@ -222,7 +268,7 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	var old existingContact
 	rows, err := tx.Query(ctx, `
 		SELECT k.key, c.id, c.owner_id, c.fingerprint, COALESCE(c.email, ''),
-			COALESCE(c.external_id, '')
+			COALESCE(c.external_id, ''), c.first_name, c.last_name
 		FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
 		WHERE k.key = ANY($1) AND c.deleted_at IS NULL
 		ORDER BY array_position($1, k.key) FOR UPDATE OF c`, keys)
@@ -231,14 +277,15 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	}
 	found, shared := false, ""
 	for rows.Next() && !found {
-		var key, email, extID string
+		var key string
+		var who Identity
 		var cand existingContact
-		if err := rows.Scan(&key, &cand.id, &cand.ownerID, &cand.fingerprint, &email,
-			&extID); err != nil {
+		if err := rows.Scan(&key, &cand.id, &cand.ownerID, &cand.fingerprint, &who.Email,
+			&who.ExternalID, &who.FirstName, &who.LastName); err != nil {
 			rows.Close()
 			return 0, 0, fmt.Errorf("match contact: %w", err)
 		}
-		if SamePerson(key, c, email, extID) {
+		if SamePerson(key, c, who) {
 			old, found = cand, true
 		} else if shared == "" {
 			shared = key
