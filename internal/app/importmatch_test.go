@@ -107,3 +107,19 @@ func TestImportSharedMobileNoEmailComparesNames(t *testing.T) {
 			" | owner_missing | email:ayse@example.com,mobile:+905321234567",
 	}, contactState(t, st))
 }
+
+// An opt-out is not taken back by a later row whose opt-out cell is blank.
+func TestImportKeepsOptOut(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := testenv.Store(t)
+	opts := app.ImportOptions{DefaultRegion: "TR"}
+	for _, f := range []string{"testdata/optout_a.csv", "testdata/optout_b.csv"} {
+		_, err := app.Import(ctx, st, f, opts)
+		require.NoError(t, err)
+	}
+	var consent bool
+	require.NoError(t, st.Pool().QueryRow(ctx, `SELECT consent_email FROM contacts`).Scan(&consent))
+	require.False(t, consent)
+	require.Contains(t, contactState(t, st)[0], "opt_out")
+}

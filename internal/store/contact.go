@@ -366,18 +366,19 @@ type keptFields struct {
 // column, or a cell someone cleared, is no instruction to forget it). This
 // holds for every field alike: first and last name, company, e-mail, phone,
 // tags (and the owner, which contactUpdateTx keeps). The flags of a kept e-mail
-// or phone stay as they are.
+// or phone stay as they are, and so does an opt-out.
 func keepStoredTx(ctx context.Context, tx pgx.Tx, id int64,
 	c contact.Contact) (contact.Contact, keptFields, error) {
 	var old contact.Contact
 	var phoneType string
+	var consent bool
 	err := tx.QueryRow(ctx, `
 		SELECT first_name, last_name, company, email_raw, COALESCE(email, ''),
 			email_suggestion, email_role, email_disposable, phone_raw,
-			COALESCE(phone_e164, ''), phone_type, region, tags
+			COALESCE(phone_e164, ''), phone_type, region, tags, consent_email
 		FROM contacts WHERE id = $1`, id).Scan(&old.FirstName, &old.LastName, &old.Company,
 		&old.EmailRaw, &old.Email, &old.EmailSuggestion, &old.EmailRole, &old.EmailDisposable,
-		&old.PhoneRaw, &old.PhoneE164, &phoneType, &old.Region, &old.Tags)
+		&old.PhoneRaw, &old.PhoneE164, &phoneType, &old.Region, &old.Tags, &consent)
 	if err != nil {
 		return c, keptFields{}, fmt.Errorf("read contact %d: %w", id, err)
 	}
@@ -411,6 +412,14 @@ func keepStoredTx(ctx context.Context, tx pgx.Tx, id int64,
 	c.Flags = slices.DeleteFunc(slices.Clone(c.Flags), func(f contact.Flag) bool {
 		return drop[flagField(f)]
 	})
+	if !consent && !c.OptOut {
+		// An opt-out (from an export or an unsubscribe link) is never taken back
+		// by an import: a row without one says nothing about it.
+		c.OptOut = true
+		c.Flags = append(c.Flags, contact.FlagOptOut)
+		c.FlagDetail = withDetail(c.FlagDetail, contact.FlagOptOut,
+			"the contact opted out of marketing messages")
+	}
 	return c, kept, nil
 }
 
