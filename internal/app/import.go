@@ -56,6 +56,8 @@ type ImportSummary struct {
 	Rejects    []importer.RowError
 	// RejectsFile is the CSV the rejected rows were written to, if any.
 	RejectsFile string
+	// Warnings are the reader's about the header (columns not read, repeated).
+	Warnings []string
 }
 
 // Import reads a CRM export and stores its contacts, creating their managers on
@@ -94,13 +96,14 @@ func importFile(ctx context.Context, st *store.Store, path string,
 		file.size = fi.Size()
 	}
 	name := filepath.Base(path)
-	r, err := importer.NewReader(file, importer.Options{Name: name, OwnerColumn: opts.OwnerColumn,
+	r, err := importer.NewReader(importer.ContextReader(ctx, file), importer.Options{Name: name, OwnerColumn: opts.OwnerColumn,
 		Mapping: opts.Mapping})
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import: %w", err)
 	}
 	defer r.Close()
-	sum := ImportSummary{File: name, Layout: r.Layout(), Encoding: r.Encoding()}
+	sum := ImportSummary{File: name, Layout: r.Layout(), Encoding: r.Encoding(),
+		Warnings: r.Warnings()}
 	sum.ID, err = st.ImportBegin(ctx, store.ImportBeginParams{FileName: name,
 		Layout: sum.Layout, Encoding: sum.Encoding})
 	if err != nil {
@@ -143,31 +146,29 @@ type ownerCache struct {
 	ids    map[string]int64 // folded owner → user ID
 }
 
-func (o *ownerCache) id(ctx context.Context, owner string) (int64, error) {
+// id returns the manager of a contact's owner: its name (or address) and the
+// normalised address the owner cell held, if any (contact.Contact.OwnerEmail).
+func (o *ownerCache) id(ctx context.Context, owner, ownerEmail string) (int64, error) {
 	if owner == "" {
 		return 0, nil
 	}
-	key := contact.FoldTR(owner)
-	if id, ok := o.ids[key]; ok {
+	cacheKey := contact.FoldTR(owner) + "\x00" + ownerEmail
+	if id, ok := o.ids[cacheKey]; ok {
 		return id, nil
 	}
-	name, email := owner, ""
-	if m, ok := o.roster.byName(key); ok {
+	name, email := owner, ownerEmail
+	if m, ok := o.roster.byName(contact.FoldTR(owner)); ok && email == "" {
 		name, email = m.Name, m.Email
-	} else if addr := contact.NormalizeEmail(owner).Address; addr != "" {
-		// Only a real address is a manager's e-mail: a cell such as
-		// "@SUM(1)" has an @ but is a name (or an injection attempt).
-		email = addr
+	} else if email != "" {
 		if m, ok := o.roster.byEmail(email); ok {
 			name = m.Name
 		}
 	}
-	key = contact.FoldTR(name)
-	id, err := o.st.ManagerEnsure(ctx, name, key, email)
+	id, err := o.st.ManagerEnsure(ctx, name, contact.FoldTR(name), email)
 	if err != nil {
 		return 0, err
 	}
-	o.ids[contact.FoldTR(owner)] = id
+	o.ids[cacheKey] = id
 	return id, nil
 }
 

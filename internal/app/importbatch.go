@@ -140,6 +140,8 @@ type target struct {
 	id      int64 // existing contact's ID
 	ownerID int64
 	written bool // an earlier row of the import wrote it
+	// who is the contact's identity, for store.SamePerson.
+	who store.Identity
 }
 
 // batchPlan is what a batch does, decided row by row in file order.
@@ -228,7 +230,7 @@ func (s *importState) plan(ctx context.Context, batch []normalized) (batchPlan, 
 			}
 			continue
 		}
-		id, err := s.owners.id(ctx, n.c.Owner)
+		id, err := s.owners.id(ctx, n.c.Owner, n.c.OwnerEmail)
 		if err != nil {
 			return plan, err
 		}
@@ -262,13 +264,16 @@ type planner struct {
 // row plans row i with its keys.
 func (p *planner) row(i int, n normalized, keys []string) {
 	ownerID := p.plan.ownerIDs[i]
-	t := p.find(keys)
+	t, shared := p.find(keys, n.c)
 	sum := p.state.sum
 	switch {
 	case t == nil:
-		t = &target{newIdx: len(p.plan.news), ownerID: ownerID}
-		p.plan.news = append(p.plan.news, store.NewContact{OwnerID: ownerID, Contact: n.c,
-			Keys: p.free(keys)})
+		t = &target{newIdx: len(p.plan.news), ownerID: ownerID, who: store.IdentityOf(n.c)}
+		nc := store.NewContact{OwnerID: ownerID, Contact: n.c, Keys: p.free(keys)}
+		if shared != "" {
+			nc.Extra = map[contact.Flag]string{contact.FlagDuplicate: store.SharedKeyDetail(shared)}
+		}
+		p.plan.news = append(p.plan.news, nc)
 		sum.Imported++
 	case t.newIdx >= 0:
 		nc := &p.plan.news[t.newIdx]
@@ -295,6 +300,7 @@ func (p *planner) row(i int, n normalized, keys []string) {
 	default:
 		p.plan.existing = append(p.plan.existing, i)
 		t.written = true
+		t.who.Fill(n.c)
 	}
 	for _, k := range keys {
 		if _, ok := p.held[k]; !ok && p.batch[k] == nil {
@@ -319,25 +325,33 @@ func (p *planner) markDuplicate(t *target, row int, ownerID int64, keys []string
 	p.plan.dups = append(p.plan.dups, m)
 }
 
-// find returns the contact the first of keys that anyone holds belongs to, or nil.
-func (p *planner) find(keys []string) *target {
+// find returns the contact the first of keys that anyone holds belongs to, or
+// nil, skipping contacts that are another person by store.SamePerson; shared is
+// then the first key such a contact holds.
+func (p *planner) find(keys []string, c contact.Contact) (t *target, shared string) {
 	for _, k := range keys {
-		if t := p.batch[k]; t != nil {
-			return t
+		t := p.batch[k]
+		if t == nil {
+			m, ok := p.held[k]
+			if !ok || m.Deleted {
+				continue
+			}
+			t = p.existing[m.ContactID]
+			if t == nil {
+				t = &target{newIdx: -1, id: m.ContactID, ownerID: m.OwnerID,
+					written: m.Written || p.state.touched[m.ContactID],
+					who:     m.Who}
+				p.existing[m.ContactID] = t
+			}
 		}
-		m, ok := p.held[k]
-		if !ok || m.Deleted {
-			continue
+		if store.SamePerson(k, c, t.who) {
+			return t, ""
 		}
-		if t := p.existing[m.ContactID]; t != nil {
-			return t
+		if shared == "" {
+			shared = k
 		}
-		t := &target{newIdx: -1, id: m.ContactID, ownerID: m.OwnerID,
-			written: m.Written || p.state.touched[m.ContactID]}
-		p.existing[m.ContactID] = t
-		return t
 	}
-	return nil
+	return nil, shared
 }
 
 // free returns the keys nobody holds yet.

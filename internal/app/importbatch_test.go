@@ -66,7 +66,7 @@ func TestImportBatchSizesAgree(t *testing.T) {
 	want := run(t, 0)
 	require.Equal(t, []string{
 		"{RowsIn:6 Imported:4 Updated:0 Unchanged:1 Rejected:1} dup 1",
-		"{RowsIn:8 Imported:2 Updated:3 Unchanged:3 Rejected:0} dup 3",
+		"{RowsIn:8 Imported:2 Updated:2 Unchanged:4 Rejected:0} dup 3",
 	}, want.sums)
 	for _, size := range []int{1, 2, 3} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
@@ -95,7 +95,8 @@ func TestImportRevertRestoresState(t *testing.T) {
 
 	res, err := st.ImportRevert(ctx, sum.ID)
 	require.NoError(t, err)
-	require.Equal(t, store.RevertResult{Removed: 2, Restored: 3}, res)
+	// Fatma's row leaves her e-mail blank: it keeps the stored one, no change.
+	require.Equal(t, store.RevertResult{Removed: 2, Restored: 2}, res)
 	require.Equal(t, before, contactState(t, st), "keys, flags and data as before")
 
 	again, err := app.Import(ctx, st, "testdata/update.csv", opts)

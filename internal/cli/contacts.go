@@ -101,6 +101,9 @@ func printImport(g *Globals, s app.ImportSummary, took time.Duration, show int, 
 	} else {
 		fmt.Fprintf(w, "%s (%s, %s): import %d\n", s.File, s.Layout, s.Encoding, s.ID)
 	}
+	for _, warning := range s.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warning)
+	}
 	fmt.Fprintf(w, "  rows in %d = imported %d + updated %d + unchanged %d + rejected %d  (%s)\n",
 		s.RowsIn, s.Imported, s.Updated, s.Unchanged, s.Rejected, took.Round(time.Millisecond))
 	if s.Duplicates > 0 {
@@ -111,6 +114,11 @@ func printImport(g *Globals, s app.ImportSummary, took time.Duration, show int, 
 		fmt.Fprintf(w, "  rejected rows written to %s\n", s.RejectsFile)
 	}
 	for i, r := range s.Rejects {
+		if i == show && dry {
+			fmt.Fprintf(w, "  … and %d more rejected rows (a dry run stores none)\n",
+				len(s.Rejects)-show)
+			break
+		}
 		if i == show {
 			fmt.Fprintf(w, "  … and %d more rejected rows (stored with import %d)\n",
 				len(s.Rejects)-show, s.ID)
@@ -146,7 +154,8 @@ type contactsCheckCmd struct {
 }
 
 func (c contactsCheckCmd) Run(g *Globals) error {
-	opts := importer.CheckOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn}
+	opts := importer.CheckOptions{DefaultRegion: g.cfg.DefaultRegion, OwnerColumn: c.OwnerColumn,
+		Warn: func(w string) { fmt.Fprintf(g.env.Stderr, "warning: %s\n", w) }}
 	if c.Map != "" {
 		m, err := loadMapping(c.Map)
 		if err != nil {

@@ -17,6 +17,11 @@ func TestImportDryRunAndRevert(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Contains(t, r.stdout, "dry run, nothing was changed")
 
+	r = run(t, vars, "import", "--dry-run", "--show-rejects", "2", "testdata/ragged.csv")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "… and 1 more rejected rows (a dry run stores none)")
+	require.NotContains(t, r.stdout, "stored with import")
+
 	r = run(t, vars, "import", "testdata/contacts.csv")
 	require.Equal(t, 0, r.code, r.stderr)
 	id := regexp.MustCompile(`: import (\d+)`).FindStringSubmatch(r.stdout)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // EmailResult is the outcome of normalising one e-mail cell.
@@ -29,11 +31,15 @@ const (
 	detailEmailName      = "the e-mail cell holds a name, not an address"
 	detailEmailPhone     = "the e-mail cell holds a phone number, not an address"
 	detailEmailSeveral   = "the e-mail cell holds more than one address; the first is used"
+	detailEmailGlued     = "the e-mail has a comma or semicolon inside the address"
 )
 
 var (
 	// mailtoPrefix matches a leading mailto: URI scheme in any letter case.
 	mailtoPrefix = regexp.MustCompile(`(?i)^mailto:\s*`)
+	// gluedWord matches a word without @ glued by a comma or semicolon to the
+	// front of an address ("ali,veli@example.com").
+	gluedWord = regexp.MustCompile(`(^|[\s<"(])[^\s,;<>@"()]+[,;][^\s,;<>@"()]+@`)
 	// spacesAroundAt matches blanks typed around the @.
 	spacesAroundAt = regexp.MustCompile(`\s*@\s*`)
 	// angleBrackets turns the brackets of an angle address, paired or stray, into blanks.
@@ -55,9 +61,16 @@ func NormalizeEmail(raw string) EmailResult {
 	if IsPlaceholder(s) {
 		return EmailResult{Flags: []Flag{FlagEmailMissing}, Detail: detailEmailMissing}
 	}
-	s = stripMailto(s)
+	// Width folding (NFKC): fullwidth letters and ＠ typed on an East Asian
+	// keyboard layout become ASCII, as they do for phone numbers.
+	s = stripMailto(norm.NFKC.String(s))
 	if s == "" {
 		return EmailResult{Flags: []Flag{FlagEmailMissing}, Detail: detailEmailMissing}
+	}
+	if gluedWord.MatchString(s) {
+		// "ali,veli@example.com": a word glued to an address by a comma is no
+		// list of addresses; neither "veli@" nor "ali" can be told to be meant.
+		return EmailResult{Flags: []Flag{FlagEmailInvalid}, Detail: detailEmailGlued}
 	}
 	cands := addressCandidates(s)
 	if len(cands) == 0 {
@@ -70,8 +83,11 @@ func NormalizeEmail(raw string) EmailResult {
 			res.Extra = append(res.Extra, x.Address)
 		}
 	}
-	if len(res.Extra) > 0 && res.Detail == "" {
-		res.Detail = detailEmailSeveral
+	if len(res.Extra) > 0 && res.Address != "" {
+		res.Flags = append(res.Flags, FlagEmailSeveral)
+		if res.Detail == "" {
+			res.Detail = detailEmailSeveral
+		}
 	}
 	return res
 }

@@ -175,7 +175,30 @@ func normalizeDomain(d string) (string, string) {
 	if err != nil {
 		return "", "the domain contains characters that are not allowed"
 	}
+	if uni, err := idna.Lookup.ToUnicode(ascii); err != nil || !idna2008Letters(uni) {
+		return "", "the domain contains characters that are not allowed"
+	}
 	return ascii, checkASCIIDomain(ascii)
+}
+
+// idna2008Letters reports whether a lower-case domain holds only what IDNA2008
+// (RFC 5892) lets a label hold: letters, combining marks, digits, hyphens (and
+// the dots between labels). x/net/idna implements UTS #46, which still accepts
+// symbols such as emoji (ali@😀.com); IDNA2008 disallows them.
+func idna2008Letters(d string) bool {
+	for _, r := range d {
+		if r < utf8.RuneSelf {
+			if !isLDHByte(byte(r)) && r != '.' {
+				return false
+			}
+			continue
+		}
+		if !(unicode.IsLetter(r) && !unicode.IsUpper(r) || unicode.In(r, unicode.Mn, unicode.Mc) ||
+			unicode.Is(unicode.Nd, r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkASCIIDomain checks an A-label domain: LDH labels of 1 to 63 characters, at

@@ -14,7 +14,7 @@ type Options struct {
 
 // flagOrder is the order flags are listed in on a contact.
 var flagOrder = []Flag{
-	FlagEmailMissing, FlagEmailInvalid, FlagEmailTypoSuspected,
+	FlagEmailMissing, FlagEmailInvalid, FlagEmailTypoSuspected, FlagEmailSeveral,
 	FlagPhoneMissing, FlagPhoneInvalid, FlagPhoneNotMobile,
 	FlagDuplicate, FlagOwnerConflict, FlagNameMissing, FlagOwnerMissing, FlagOptOut,
 	FlagEmailBounced, FlagPhoneUndeliverable, FlagComplaint,
@@ -24,6 +24,7 @@ var flagOrder = []Flag{
 const (
 	detailPhoneNotMobile = "only a landline or other non-mobile number; no SMS possible"
 	detailNameMissing    = "no person's name, only a company"
+	detailNameNone       = "no person's name and no company"
 	detailOwnerMissing   = "no responsible manager"
 	detailOptOut         = "the contact opted out of marketing messages"
 )
@@ -52,7 +53,11 @@ func Normalize(in Input, opts Options) Contact {
 	}
 	c.FirstName, c.LastName = contactName(in)
 	if c.FirstName == "" && c.LastName == "" {
-		set(FlagNameMissing, detailNameMissing)
+		if c.Company != "" {
+			set(FlagNameMissing, detailNameMissing)
+		} else {
+			set(FlagNameMissing, detailNameNone)
+		}
 	}
 	em := NormalizeEmail(in.Email)
 	c.Email, c.EmailSuggestion = em.Address, em.Suggestion
@@ -62,7 +67,7 @@ func Normalize(in Input, opts Options) Contact {
 	}
 	applyPhone(&c, in, phoneRegions(in, opts), set)
 	if owner := cleanText(in.Owner); !IsPlaceholder(owner) {
-		c.Owner = owner
+		c.Owner, c.OwnerEmail = parseOwner(owner)
 	} else {
 		set(FlagOwnerMissing, detailOwnerMissing)
 	}
@@ -105,4 +110,26 @@ func orderedFlags(set map[Flag]bool) []Flag {
 		}
 	}
 	return out
+}
+
+// parseOwner reads an owner cell: a manager's name, or an e-mail address,
+// possibly with a display name or mailto:. An address is normalised as a
+// contact's is, so that ZEYNEP.KILIC@… and "Zeynep Kılıç <zeynep.kilic@…>"
+// name the same manager. A cell whose @ does not make an address (@SUM(1)) is
+// a name.
+func parseOwner(owner string) (name, email string) {
+	if !strings.Contains(owner, "@") {
+		return owner, ""
+	}
+	res := NormalizeEmail(owner)
+	if res.Address == "" {
+		return owner, ""
+	}
+	if i := strings.IndexByte(owner, '<'); i > 0 {
+		display := strings.Trim(strings.TrimSpace(owner[:i]), `"' `)
+		if display != "" && !strings.Contains(display, "@") {
+			return strings.Join(strings.Fields(display), " "), res.Address
+		}
+	}
+	return res.Address, res.Address
 }

@@ -112,7 +112,8 @@ func TestNormalizeDoesNotAliasTags(t *testing.T) {
 func TestFlagOrderCoversVocabulary(t *testing.T) {
 	t.Parallel()
 	all := []Flag{
-		FlagEmailMissing, FlagEmailInvalid, FlagEmailTypoSuspected, FlagPhoneMissing,
+		FlagEmailMissing, FlagEmailInvalid, FlagEmailTypoSuspected, FlagEmailSeveral,
+		FlagPhoneMissing,
 		FlagPhoneInvalid, FlagPhoneNotMobile, FlagDuplicate, FlagOwnerConflict,
 		FlagNameMissing, FlagOwnerMissing, FlagOptOut,
 	}
@@ -156,5 +157,33 @@ func BenchmarkNormalize(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		_ = Normalize(benchInputs[i%len(benchInputs)], Options{})
+	}
+}
+
+func TestNameMissingDetailSaysWhatIsThere(t *testing.T) {
+	t.Parallel()
+	withCompany := Normalize(Input{Company: "Örnek A.Ş.", Email: "a@example.com"}, Options{})
+	require.Equal(t, "no person's name, only a company", withCompany.FlagDetail[FlagNameMissing])
+	none := Normalize(Input{Email: "a@example.com"}, Options{})
+	require.Equal(t, "no person's name and no company", none.FlagDetail[FlagNameMissing])
+}
+
+func TestParseOwner(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ cell, name, email string }{
+		{"Zeynep Kılıç", "Zeynep Kılıç", ""},
+		{"Zeynep Kılıç <Zeynep.Kilic@Satis.Example.com>", "Zeynep Kılıç",
+			"zeynep.kilic@satis.example.com"},
+		{`"Kılıç, Zeynep" <zeynep.kilic@satis.example.com>`, "Kılıç, Zeynep",
+			"zeynep.kilic@satis.example.com"},
+		{"ZEYNEP.KILIC@SATIS.EXAMPLE.COM", "zeynep.kilic@satis.example.com",
+			"zeynep.kilic@satis.example.com"},
+		{"mailto:emre@satis.example.com", "emre@satis.example.com", "emre@satis.example.com"},
+		{"@SUM(1)", "@SUM(1)", ""},
+	}
+	for _, tt := range tests {
+		c := Normalize(Input{FirstName: "A", Owner: tt.cell}, Options{})
+		require.Equal(t, tt.name, c.Owner, tt.cell)
+		require.Equal(t, tt.email, c.OwnerEmail, tt.cell)
 	}
 }

@@ -131,6 +131,12 @@ func splitPhones(s string) []string {
 
 // parseOnePhone reads one number of a cell, in region unless homeReading prefers home.
 func parseOnePhone(part, region, home string) PhoneResult {
+	if m := dashExtension.FindStringSubmatch(part); m != nil {
+		if res := parseOnePhone(m[1], region, home); res.E164 != "" && res.Extension == "" {
+			res.Extension = m[2]
+			return res
+		}
+	}
 	if strings.ContainsAny(part, "eE") && sciNotation.MatchString(part) {
 		exact, ok := expandScientific(part)
 		if !ok {

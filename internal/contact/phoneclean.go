@@ -29,6 +29,10 @@ var (
 	// "Dahili: 12", "(dahili 12)", "ext. 5", "x5", "#5".
 	extensionSuffix = regexp.MustCompile(
 		`(?i)\(?\s*(dahili|dah\.|ext\.?|extension|int\.?|x|#)\s*[:.]?\s*(\d{1,7})\s*\)?\s*$`)
+	// dashExtension matches a number, a dash between blanks and a few digits at
+	// the end: "+90 212 555 12 34 - 123", an extension when the number before it
+	// is whole.
+	dashExtension = regexp.MustCompile(`^(.*\d)\s+[-–]\s+(\d{1,5})$`)
 	// letterGroup matches a parenthesised note holding letters: "(WhatsApp)", "(iş)".
 	letterGroup = regexp.MustCompile(`\([^()]*\pL[^()]*\)`)
 	// trailingWords matches words of letters after the last digit: "... whatsapp".
@@ -50,7 +54,12 @@ func cleanPhoneText(s string) string {
 		}
 		return r
 	}, cleanText(s))
-	return strings.TrimSpace(strings.TrimLeft(s, "'’‘`"))
+	s = strings.TrimSpace(strings.TrimLeft(s, "'’‘`"))
+	// Excel's way of keeping a leading zero: the formula ="05321234567".
+	if len(s) > 3 && strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) {
+		s = strings.TrimSpace(s[2 : len(s)-1])
+	}
+	return s
 }
 
 // splitExtension removes an extension from the end of a number and returns it as digits.

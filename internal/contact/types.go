@@ -9,14 +9,17 @@ const (
 	FlagEmailMissing       Flag = "email_missing"
 	FlagEmailInvalid       Flag = "email_invalid"
 	FlagEmailTypoSuspected Flag = "email_typo_suspected"
-	FlagPhoneMissing       Flag = "phone_missing"
-	FlagPhoneInvalid       Flag = "phone_invalid"
-	FlagPhoneNotMobile     Flag = "phone_not_mobile"
-	FlagDuplicate          Flag = "duplicate"
-	FlagOwnerConflict      Flag = "owner_conflict"
-	FlagNameMissing        Flag = "name_missing"
-	FlagOwnerMissing       Flag = "owner_missing"
-	FlagOptOut             Flag = "opt_out"
+	// FlagEmailSeveral: the cell held more than one address; the first is used
+	// and the others are kept in the flag's detail count for a person to sort.
+	FlagEmailSeveral   Flag = "email_several"
+	FlagPhoneMissing   Flag = "phone_missing"
+	FlagPhoneInvalid   Flag = "phone_invalid"
+	FlagPhoneNotMobile Flag = "phone_not_mobile"
+	FlagDuplicate      Flag = "duplicate"
+	FlagOwnerConflict  Flag = "owner_conflict"
+	FlagNameMissing    Flag = "name_missing"
+	FlagOwnerMissing   Flag = "owner_missing"
+	FlagOptOut         Flag = "opt_out"
 )
 
 // Delivery flags, opened when a message to the contact could not be delivered.
@@ -96,9 +99,14 @@ type Contact struct {
 	PhoneSource string // column the chosen number came from
 	Region      string // region the phone number was read in, e.g. "TR"
 
-	Owner  string // owner as written in the export, trimmed; empty when none
-	OptOut bool
-	Tags   []string
+	// Owner is the owner cell, trimmed; empty when none. A cell holding an
+	// e-mail address ("Zeynep Kılıç <Zeynep.Kilic@…>", "mailto:…") gives the
+	// display name if any, else the normalised address (see OwnerEmail).
+	Owner string
+	// OwnerEmail is the owner's normalised e-mail address when the cell holds one.
+	OwnerEmail string
+	OptOut     bool
+	Tags       []string
 
 	// Flags are the data-quality flags, in the order of the vocabulary above.
 	Flags []Flag

@@ -23,6 +23,9 @@ type CheckOptions struct {
 	Mapping *Mapping
 	// OwnerColumn, if set, names the owner column of every file.
 	OwnerColumn string
+	// Warn, if set, receives the reader's warnings about each file's header
+	// (columns not read, repeated headers), prefixed with the file's name.
+	Warn func(string)
 }
 
 // CheckRow is one line of Check's output.
@@ -114,12 +117,17 @@ func (c *checker) file(ctx context.Context, path string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer f.Close()
-	rd, err := NewReader(f, Options{Name: name, OwnerColumn: c.opts.OwnerColumn,
+	rd, err := NewReader(ContextReader(ctx, f), Options{Name: name, OwnerColumn: c.opts.OwnerColumn,
 		Mapping: c.opts.Mapping})
 	if err != nil {
 		return err
 	}
 	defer rd.Close()
+	if c.opts.Warn != nil {
+		for _, w := range rd.Warnings() {
+			c.opts.Warn(name + ": " + w)
+		}
+	}
 	for {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -236,7 +244,7 @@ func addFlag(flags []contact.Flag, f contact.Flag) []contact.Flag {
 func flagRank(f contact.Flag) int {
 	order := []contact.Flag{
 		contact.FlagEmailMissing, contact.FlagEmailInvalid, contact.FlagEmailTypoSuspected,
-		contact.FlagPhoneMissing, contact.FlagPhoneInvalid, contact.FlagPhoneNotMobile,
+		contact.FlagEmailSeveral, contact.FlagPhoneMissing, contact.FlagPhoneInvalid, contact.FlagPhoneNotMobile,
 		contact.FlagDuplicate, contact.FlagOwnerConflict, contact.FlagNameMissing,
 		contact.FlagOwnerMissing, contact.FlagOptOut, contact.FlagEmailBounced,
 		contact.FlagPhoneUndeliverable, contact.FlagComplaint,

@@ -164,3 +164,13 @@ func flagStrings(r CheckRow) []string {
 	}
 	return out
 }
+
+func TestCheckWarnsOfHeaders(t *testing.T) {
+	t.Parallel()
+	var warnings []string
+	opts := CheckOptions{Warn: func(w string) { warnings = append(warnings, w) }}
+	var out strings.Builder
+	require.NoError(t, Check(context.Background(), []string{"testdata/synonyms.csv"}, opts, &out))
+	require.Equal(t, []string{`synonyms.csv: columns not read: "Notlar", "Kaynak"`}, warnings)
+	require.Contains(t, out.String(), `"email":"ali@example.com"`)
+}

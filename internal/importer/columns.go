@@ -18,6 +18,18 @@ func (c *columns) hasContactField() bool {
 	return c.first >= 0 || c.last >= 0 || c.full >= 0 || len(c.email) > 0 || len(c.phones) > 0
 }
 
+// used returns the columns some field is read from.
+func (c *columns) used() map[int]bool {
+	out := map[int]bool{}
+	for _, i := range append([]int{c.id, c.first, c.last, c.full, c.company, c.owner,
+		c.country, c.optOut, c.consent}, append(slices.Clone(c.email), c.phones...)...) {
+		if i >= 0 {
+			out[i] = true
+		}
+	}
+	return out
+}
+
 // headerIndex maps folded header keys to their first column.
 type headerIndex map[string]int
 
@@ -169,15 +181,19 @@ func mappedColumns(x headerIndex, m *Mapping) (columns, error) {
 // shown.
 func describeHeader(header []string) string {
 	const maxShown = 30
+	for _, h := range header {
+		if looksLikeData(h) {
+			// A line holding an address or a number is a data row: its other
+			// cells are likely names, which an error message must not quote.
+			return fmt.Sprintf("none (the first line looks like a data row, not a header; "+
+				"its %d cells are not shown)", len(header))
+		}
+	}
 	parts := make([]string, 0, min(len(header), maxShown)+1)
 	for i, h := range header {
 		if i == maxShown {
 			parts = append(parts, fmt.Sprintf("… %d more", len(header)-maxShown))
 			break
-		}
-		if looksLikeData(h) {
-			parts = append(parts, "(a value, not a header)")
-			continue
 		}
 		parts = append(parts, fmt.Sprintf("%q", truncate(h, 40)))
 	}
@@ -192,7 +208,7 @@ func looksLikeData(s string) bool {
 			digits++
 		}
 	}
-	return strings.ContainsRune(s, '@') || digits >= 5
+	return strings.ContainsRune(s, '@') || digits >= 3
 }
 
 // truncate cuts s to at most n runes.

@@ -38,6 +38,9 @@ func decodeInput(r io.Reader) (string, io.Reader, error) {
 	if _, err := br.Discard(bom); err != nil {
 		return "", nil, fmt.Errorf("reading: %w", err)
 	}
+	if name == encUTF8 && isASCII(sample) && len(sample) == sampleSize {
+		return encUTF8, &lateDecoder{br: br}, nil
+	}
 	if dec == nil {
 		return name, br, nil
 	}
@@ -65,10 +68,82 @@ func sniffEncoding(sample []byte) (string, int, *encoding.Decoder) {
 	case 'b':
 		return encUTF16BE, 0, be.NewDecoder()
 	}
-	if utf8.Valid(trimPartialRune(sample)) {
+	if mostlyUTF8(trimPartialRune(sample)) {
 		return encUTF8, 0, nil
 	}
 	return enc1254, 0, charmap.Windows1254.NewDecoder()
+}
+
+// How the encoding of text without a byte order mark is decided:
+//   - a sample whose non-ASCII characters are mostly (at least 4 in 5) valid
+//     UTF-8 is UTF-8: a row that is not (an edit saved in another encoding)
+//     is rejected on its own, naming its row and column, rather than the whole
+//     file being read as Windows-1254 with every other name garbled;
+//   - a sample with fewer is Windows-1254: its Turkish letters are single bytes
+//     that almost never happen to form UTF-8 sequences;
+//   - a sample that is all ASCII decides nothing: the first non-ASCII bytes,
+//     wherever they come in the file, decide it (lateDecoder).
+
+// mostlyUTF8 reports whether at least 4 in 5 of the non-ASCII characters of b
+// are valid UTF-8 (true for ASCII).
+func mostlyUTF8(b []byte) bool {
+	good, bad := 0, 0
+	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf {
+			b = b[1:]
+			continue
+		}
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n <= 1 {
+			bad++
+		} else {
+			good++
+		}
+		b = b[n:]
+	}
+	return bad == 0 || (good > 0 && good >= 4*bad)
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lateDecoder reads a file whose first 64 KiB are ASCII: it passes ASCII
+// through and, at the first non-ASCII byte, decides the rest of the file by the
+// 4 KiB from there: UTF-8 if they are mostly valid UTF-8, else Windows-1254.
+type lateDecoder struct {
+	br      *bufio.Reader
+	decided io.Reader
+}
+
+// Read implements io.Reader.
+func (d *lateDecoder) Read(p []byte) (int, error) {
+	if d.decided != nil {
+		return d.decided.Read(p)
+	}
+	ahead, err := d.br.Peek(min(len(p), d.br.Size()))
+	if len(ahead) == 0 {
+		return 0, err
+	}
+	i := 0
+	for i < len(ahead) && ahead[i] < utf8.RuneSelf {
+		i++
+	}
+	if i > 0 {
+		return d.br.Read(p[:i])
+	}
+	window, _ := d.br.Peek(4 << 10) // an error shows again on the next read
+	if mostlyUTF8(trimPartialRune(window)) {
+		d.decided = d.br
+	} else {
+		d.decided = transform.NewReader(d.br, charmap.Windows1254.NewDecoder())
+	}
+	return d.decided.Read(p)
 }
 
 // utf16Order guesses UTF-16 without a byte order mark from NUL bytes: 'l' when

@@ -176,3 +176,36 @@ func TestRecordScannerRecovers(t *testing.T) {
 	_, err := s.next()
 	require.ErrorIs(t, err, io.EOF)
 }
+
+func TestMixedEncodingFile(t *testing.T) {
+	t.Parallel()
+	r, err := openFixture(t, "mixed_utf8_1254.csv", Options{})
+	require.NoError(t, err)
+	require.Equal(t, encUTF8, r.Encoding())
+	recs := readAll(t, r)
+	require.Len(t, recs, 6)
+	for i, rec := range recs {
+		if i == 4 {
+			require.NotNil(t, rec.Err, "the Windows-1254 row")
+			require.Equal(t, "first", rec.Err.Column)
+			require.Equal(t, reasonNotUTF8, rec.Err.Reason)
+			continue
+		}
+		require.Nil(t, rec.Err, "row %d", rec.Row)
+	}
+	require.Equal(t, "Şükrü", recs[0].Input.FirstName)
+	require.Equal(t, "Işık", recs[5].Input.LastName)
+}
+
+func TestWindows1254AfterTheSample(t *testing.T) {
+	t.Parallel()
+	in := "first,last,email\n" + strings.Repeat("Ali,Veli,ali@example.com\n", 4000) +
+		"Ay\xfee,Y\xfdlmaz,ayse@example.com\n"
+	r, err := NewReader(strings.NewReader(in), Options{Name: "late.csv"})
+	require.NoError(t, err)
+	recs := readAll(t, r)
+	last := recs[len(recs)-1]
+	require.Nil(t, last.Err)
+	require.Equal(t, "Ayşe", last.Input.FirstName)
+	require.Equal(t, "Yılmaz", last.Input.LastName)
+}

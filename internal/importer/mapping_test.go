@@ -86,3 +86,29 @@ func TestReaderMappingMissingColumn(t *testing.T) {
 	_, err := openFixture(t, "mapped.csv", Options{Mapping: m})
 	require.ErrorContains(t, err, `mapped.csv: mapping names column "Satıcı"`)
 }
+
+func TestReaderHeaderSynonymsAndWarnings(t *testing.T) {
+	t.Parallel()
+	r, err := openFixture(t, "synonyms.csv", Options{})
+	require.NoError(t, err)
+	recs := readAll(t, r)
+	require.Len(t, recs, 1)
+	in := recs[0].Input
+	require.Equal(t, "ali@example.com", in.Email)
+	require.Equal(t, "Ali Veli", in.FullName)
+	require.Equal(t, "Zeynep Kılıç", in.Owner)
+	require.Len(t, in.Phones, 1)
+	require.Equal(t, []string{`columns not read: "Notlar", "Kaynak"`}, r.Warnings())
+}
+
+func TestReaderDuplicateHeaders(t *testing.T) {
+	t.Parallel()
+	r, err := openFixture(t, "dup_headers.csv", Options{})
+	require.NoError(t, err)
+	recs := readAll(t, r)
+	require.Len(t, recs, 2)
+	require.Equal(t, "ali@example.com", recs[0].Input.Email, "the first non-empty")
+	require.Equal(t, "veli@example.com", recs[1].Input.Email)
+	require.Equal(t, []string{`column "email" appears 2 times: ` +
+		`each row's first non-empty one is read`}, r.Warnings())
+}

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -133,4 +134,23 @@ func (m *Mapping) spec() fieldSpec {
 		country: one(m.Country), optOut: one(m.OptOut), consent: one(m.Consent),
 		email: m.Email, phones: m.Phones,
 	}
+}
+
+// ContextReader returns r whose reads fail with ctx's error once ctx is done, so
+// that reading a file that never ends (a device, a pipe) stops on a signal.
+func ContextReader(ctx context.Context, r io.Reader) io.Reader {
+	return ctxReader{ctx: ctx, r: r}
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+// Read implements io.Reader.
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

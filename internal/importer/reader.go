@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -54,6 +55,10 @@ type Reader struct {
 	cols     columns
 	scan     rowSource
 	row      int
+	// dups maps a used column to the later columns with the same header: a
+	// blank cell is read from the first of them that is not.
+	dups     map[int][]int
+	warnings []string
 }
 
 // rowSource gives the records of a file: CSV text or a workbook's sheet.
@@ -184,7 +189,44 @@ func (r *Reader) resolve(opts Options) error {
 		return fmt.Errorf("no name, e-mail or phone column among the headers: %s",
 			describeHeader(r.header))
 	}
+	r.dups, r.warnings = columnWarnings(r.header, r.cols.used())
 	return nil
+}
+
+// Warnings are what the operator should know about the header: duplicate
+// columns and columns crier does not read. They quote header cells only.
+func (r *Reader) Warnings() []string { return slices.Clone(r.warnings) }
+
+// columnWarnings finds the header's duplicate columns and the columns not used.
+func columnWarnings(header []string, used map[int]bool) (map[int][]int, []string) {
+	dups := map[int][]int{}
+	firstOf := map[string]int{}
+	var warnings, unused []string
+	for i, h := range header {
+		k := headerKey(h)
+		if k == "" {
+			continue
+		}
+		if j, ok := firstOf[k]; ok {
+			if used[j] {
+				dups[j] = append(dups[j], i)
+			}
+			continue
+		}
+		firstOf[k] = i
+		if !used[i] {
+			unused = append(unused, fmt.Sprintf("%q", truncate(h, 40)))
+		}
+	}
+	for j := range dups {
+		warnings = append(warnings, fmt.Sprintf("column %q appears %d times: "+
+			"each row's first non-empty one is read", truncate(header[j], 40), len(dups[j])+1))
+	}
+	slices.Sort(warnings)
+	if len(unused) > 0 {
+		warnings = append(warnings, "columns not read: "+strings.Join(unused, ", "))
+	}
+	return dups, warnings
 }
 
 // Layout names the export format: hubspot, salesforce, bitrix24, excel_tr, zoho,
@@ -252,6 +294,10 @@ func allBlank(fields []string) bool {
 	return true
 }
 
+// reasonNotUTF8 rejects a row of a UTF-8 file that is not UTF-8 itself.
+const reasonNotUTF8 = "is not valid UTF-8 (the rest of the file is UTF-8; " +
+	"save the row as UTF-8 and import it again)"
+
 // checkUTF8 rejects a cell that is not valid UTF-8, in a file read as UTF-8.
 func (r *Reader) checkUTF8(fields []string) *RowError {
 	if r.encoding != encUTF8 && r.encoding != encUTF8BOM {
@@ -259,8 +305,7 @@ func (r *Reader) checkUTF8(fields []string) *RowError {
 	}
 	for i, f := range fields {
 		if !utf8.ValidString(f) {
-			return r.rowError(r.header[i], "is not valid UTF-8 "+
-				"(the file was read as UTF-8 from its first 64 KiB)")
+			return r.rowError(r.header[i], reasonNotUTF8)
 		}
 	}
 	return nil

@@ -1,12 +1,14 @@
 package importer
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -210,9 +212,8 @@ func TestReaderRowErrors(t *testing.T) {
 			"", reasonNoContact},
 		{"unknown consent", "Ad Soyad;E-posta;İzin\nAli Veli;a@example.com;belki\n",
 			"İzin", reasonOptOutValue},
-		{"invalid UTF-8 after the sample", "name,email\n" +
-			strings.Repeat("Ali Veli,ali@example.com\n", 3000) + "Ay\xfee,a@example.com\n",
-			"name", "is not valid UTF-8 (the file was read as UTF-8 from its first 64 KiB)"},
+		{"one row not UTF-8 in a UTF-8 file", "name,email\nŞükrü Öz,s@example.com\n" +
+			"Ay\xfee,a@example.com\n", "name", reasonNotUTF8},
 		{"unclosed quote at the end", "name,email\nAli,\"ali@example.com\n", "",
 			reasonUnclosedQuote},
 		{"line too long", "name,email\nAli," + strings.Repeat("x", maxRecordBytes) + "\n",
@@ -265,8 +266,8 @@ func TestNewReaderErrors(t *testing.T) {
 			Options{Name: "c.csv"},
 			[]string{"c.csv", `"Company", "City", "Owner"`, "no name, e-mail or phone"}, nil},
 		{"data instead of a header", "Ali,ali@example.com,05321112233\n",
-			Options{Name: "d.csv"}, []string{"d.csv", "(a value, not a header)"},
-			[]string{"ali@example.com", "05321112233"}},
+			Options{Name: "d.csv"}, []string{"d.csv", "looks like a data row, not a header"},
+			[]string{"Ali", "ali@example.com", "05321112233"}},
 		{"unknown owner column", "name,email\n", Options{Name: "o.csv", OwnerColumn: "Bayi"},
 			[]string{"o.csv", `"Bayi"`}, nil},
 		{"unnamed", "", Options{}, []string{"<input>"}, nil},
@@ -290,6 +291,17 @@ func TestReaderFixtureFile(t *testing.T) {
 	t.Parallel()
 	_, err := openFixture(t, "no_contact_columns.csv", Options{})
 	require.ErrorContains(t, err, "no_contact_columns.csv: no name, e-mail or phone column")
+}
+
+// A file without a header line: the error says so and quotes none of the
+// first line's cells, which are a person's data.
+func TestReaderNoHeaderQuotesNoData(t *testing.T) {
+	t.Parallel()
+	_, err := openFixture(t, "noheader.csv", Options{})
+	require.ErrorContains(t, err, "looks like a data row, not a header; its 5 cells are not shown")
+	for _, s := range []string{"Ayşe", "Yılmaz", "ayse@", "0532", "Zeynep"} {
+		require.NotContains(t, err.Error(), s)
+	}
 }
 
 func TestReaderHeaderAndOwnerColumn(t *testing.T) {
@@ -333,4 +345,72 @@ func TestReaderLineEnds(t *testing.T) {
 			require.Equal(t, "can@example.com", recs[1].Input.Email)
 		})
 	}
+}
+
+// endless repeats b without end, like /dev/zero.
+type endless struct{ b byte }
+
+func (e endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.b
+	}
+	return len(p), nil
+}
+
+func TestReaderEndlessInput(t *testing.T) {
+	t.Parallel()
+	t.Run("NoLineEnd", func(t *testing.T) {
+		t.Parallel()
+		r, err := NewReader(io.MultiReader(strings.NewReader("name,email\nAli,"), endless{'x'}),
+			Options{Name: "x.csv"})
+		require.NoError(t, err)
+		_, err = r.Next()
+		require.ErrorIs(t, err, errLineTooLong)
+		require.ErrorContains(t, err, "x.csv: after row 0: line 2:")
+	})
+	t.Run("Zeros", func(t *testing.T) {
+		t.Parallel()
+		_, err := NewReader(endless{0}, Options{Name: "zero"})
+		require.ErrorIs(t, err, errLineTooLong)
+	})
+	t.Run("CancelStops", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(20*time.Millisecond, cancel)
+		_, err := NewReader(ContextReader(ctx, endless{'\n'}), Options{Name: "nl"})
+		require.ErrorIs(t, err, context.Canceled)
+	})
+}
+
+func TestReaderLongQuotedFields(t *testing.T) {
+	t.Parallel()
+	t.Run("ManyLines", func(t *testing.T) {
+		t.Parallel()
+		note := strings.Repeat("satır\n", 500)
+		in := "name,email,notes\nAli,ali@example.com,\"" + note + "\"\nCan,can@example.com,x\n"
+		r, err := NewReader(strings.NewReader(in), Options{Name: "n.csv"})
+		require.NoError(t, err)
+		recs := readAll(t, r)
+		require.Len(t, recs, 2)
+		require.Nil(t, recs[0].Err)
+		require.Nil(t, recs[1].Err)
+		require.Equal(t, "can@example.com", recs[1].Input.Email)
+		require.Equal(t, 503, recs[1].Line)
+	})
+	t.Run("OverTheByteLimit", func(t *testing.T) {
+		t.Parallel()
+		note := strings.Repeat("a line of a very long note\n", 300_000)
+		in := "name,email,notes\nAli,ali@example.com,\"" + note + "end\",x@example.com,y\n" +
+			"Can,can@example.com,x\n"
+		r, err := NewReader(strings.NewReader(in),
+			Options{Name: "n.csv"})
+		require.NoError(t, err)
+		recs := readAll(t, r)
+		require.Len(t, recs, 2, "the field is one rejected row; no fragment becomes a row")
+		require.NotNil(t, recs[0].Err)
+		require.Equal(t, reasonLongField, recs[0].Err.Reason)
+		require.Equal(t, 2, recs[0].Line)
+		require.Nil(t, recs[1].Err)
+		require.Equal(t, "can@example.com", recs[1].Input.Email)
+	})
 }

@@ -21,7 +21,14 @@ func (r *Reader) input(fields []string) (contact.Input, *RowError) {
 		if i < 0 {
 			return ""
 		}
-		return strings.TrimSpace(fields[i])
+		v := strings.TrimSpace(fields[i])
+		for _, j := range r.dups[i] {
+			if v != "" {
+				break
+			}
+			v = strings.TrimSpace(fields[j])
+		}
+		return v
 	}
 	in := contact.Input{
 		ExternalID: cell(c.id), FirstName: cell(c.first), LastName: cell(c.last),

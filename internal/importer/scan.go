@@ -5,14 +5,21 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 )
 
-// Limits on one record, so that a stray quote cannot swallow the rest of a file
-// and memory stays bounded whatever the input.
+// Limits on one record, so that memory stays bounded whatever the input. A
+// quoted field may span any number of lines; what is bounded is bytes:
+//   - a record (so each of its fields) is kept up to maxRecordBytes; a quoted
+//     field still open past that is skipped up to its closing quote and its
+//     record rejected as one row naming its first line, so that no fragment of
+//     it is ever read as a row of its own;
+//   - a physical line longer than maxLineBytes is not text: reading stops with
+//     an error (a file such as /dev/zero cannot keep the reader busy forever).
 const (
-	maxRecordLines = 200     // physical lines one quoted field may span
-	maxRecordBytes = 1 << 20 // bytes of one physical line or record
+	maxRecordBytes = 1 << 20  // bytes of one physical line or record
+	maxLineBytes   = 64 << 20 // bytes of a line, read and dropped, before giving up
 )
 
 // Reasons for records that cannot be split into fields.
@@ -21,7 +28,12 @@ const (
 		"reading went on with the next line"
 	reasonBadQuotes = "malformed quoting"
 	reasonLongLine  = "line is longer than 1 MiB"
+	reasonLongField = "a quoted field is longer than 1 MiB; " +
+		"the row was skipped up to the field's closing quote"
 )
+
+// errLineTooLong ends the reading of a file that has a line longer than maxLineBytes.
+var errLineTooLong = errors.New("a line is longer than 64 MiB: not a text export")
 
 // physLine is one physical line of the decoded text.
 type physLine struct {
@@ -72,12 +84,17 @@ func (s *lineSource) next() (physLine, error) {
 	}
 	s.buf = s.buf[:0]
 	long := false
+	size := 0
 	for {
 		chunk, err := s.br.ReadSlice('\n')
+		size += len(chunk)
 		if len(s.buf)+len(chunk) <= maxRecordBytes {
 			s.buf = append(s.buf, chunk...)
 		} else {
 			long = true
+		}
+		if size > maxLineBytes {
+			return physLine{}, fmt.Errorf("line %d: %w", s.num+1, errLineTooLong)
 		}
 		switch {
 		case errors.Is(err, bufio.ErrBufferFull):
@@ -159,7 +176,7 @@ func (s *recordScanner) assemble(first physLine) (rawRecord, error) {
 	s.buf = append(s.buf[:0], first.text...)
 	s.ends = append(s.ends[:0], len(s.buf))
 	open := quoteOpen(first.text, s.delim, false)
-	for open && len(s.ends) < maxRecordLines {
+	for open {
 		l, err := s.lines.next()
 		if errors.Is(err, io.EOF) {
 			break
@@ -168,8 +185,7 @@ func (s *recordScanner) assemble(first physLine) (rawRecord, error) {
 			return rawRecord{}, err
 		}
 		if l.long || len(s.buf)+len(l.text) > maxRecordBytes {
-			s.lines.pushFront(l)
-			break
+			return s.skipField(first.num, l)
 		}
 		s.buf = append(s.buf, l.text...)
 		s.ends = append(s.ends, len(s.buf))
@@ -185,6 +201,27 @@ func (s *recordScanner) assemble(first physLine) (rawRecord, error) {
 		return rawRecord{line: first.num, reason: reasonBadQuotes}, nil
 	}
 	return rawRecord{line: first.num, fields: fields}, nil
+}
+
+// skipField reads past a quoted field that outgrew maxRecordBytes, from line l
+// to the line where the field closes (or the end of the text), and rejects the
+// record as one row.
+func (s *recordScanner) skipField(firstNum int, l physLine) (rawRecord, error) {
+	for {
+		if l.long || !quoteOpen(l.text, s.delim, true) {
+			// A line cut for its length is no place to look for the closing quote:
+			// the record ends there.
+			return rawRecord{line: firstNum, reason: reasonLongField}, nil
+		}
+		var err error
+		l, err = s.lines.next()
+		if errors.Is(err, io.EOF) {
+			return rawRecord{line: firstNum, reason: reasonLongField}, nil
+		}
+		if err != nil {
+			return rawRecord{}, err
+		}
+	}
 }
 
 // replay pushes the lines after the first one of the current record back.

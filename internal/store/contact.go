@@ -172,25 +172,145 @@ func contactKeys(c contact.Contact) []string {
 	return keys
 }
 
+// SamePerson reports whether a row (the normalised contact c) that shares key
+// with a stored contact (holding email and extID) is that contact.
+//
+// The match rule. A row's keys are tried in order of trust: external ID,
+// e-mail, mobile number. A key match is taken unless an identity at least as
+// trusted contradicts it, that is the row and the contact both have one and
+// they differ:
+//   - an external ID match is always taken: the CRM says it is the same record,
+//     whose e-mail or number may have changed;
+//   - an e-mail match is refused when the external IDs differ (two CRM records
+//     sharing a mailbox such as info@);
+//   - a mobile match is refused when the external IDs or the e-mails differ,
+//     or when both have a name and neither the first word of the first name
+//     nor the last name meet (Turkish-folded): two people may share a number
+//     (a family, an office phone); a person may change an address or marry
+//     into a new surname, which a stored e-mail or first name still ties.
+//
+// A refused row is another person: it becomes a new contact, flagged duplicate
+// of the one it shares the key with, and that one keeps the key. A phone match
+// never overwrites a contact whose e-mail names someone else.
+func SamePerson(key string, c contact.Contact, who Identity) bool {
+	if strings.HasPrefix(key, "ext:") {
+		return true
+	}
+	if c.ExternalID != "" && who.ExternalID != "" && c.ExternalID != who.ExternalID {
+		return false
+	}
+	if !strings.HasPrefix(key, "mobile:") {
+		return true
+	}
+	if c.Email != "" && who.Email != "" && c.Email != who.Email {
+		return false
+	}
+	return namesMeet(c.FirstName, c.LastName, who.FirstName, who.LastName)
+}
+
+// Identity is what SamePerson compares of a stored contact.
+type Identity struct {
+	Email, ExternalID, FirstName, LastName string
+}
+
+// IdentityOf is the identity of a normalised contact.
+func IdentityOf(c contact.Contact) Identity {
+	return Identity{Email: c.Email, ExternalID: c.ExternalID, FirstName: c.FirstName,
+		LastName: c.LastName}
+}
+
+// Fill sets the fields who lacks from c (a row that wrote the contact).
+func (who *Identity) Fill(c contact.Contact) {
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{{&who.Email, c.Email},
+		{&who.ExternalID, c.ExternalID}, {&who.FirstName, c.FirstName},
+		{&who.LastName, c.LastName}} {
+		if *f.dst == "" {
+			*f.dst = f.src
+		}
+	}
+}
+
+// namesMeet reports whether two names may be the same person's: true when
+// either has none, else when the first words of the first names or the last
+// names are equal, Turkish-folded.
+func namesMeet(first1, last1, first2, last2 string) bool {
+	firstWord := func(s string) string {
+		w, _, _ := strings.Cut(contact.FoldTR(s), " ")
+		return w
+	}
+	a1, a2 := firstWord(first1), contact.FoldTR(last1)
+	b1, b2 := firstWord(first2), contact.FoldTR(last2)
+	if a1+a2 == "" || b1+b2 == "" {
+		return true
+	}
+	return (a1 != "" && a1 == b1) || (a2 != "" && a2 == b2)
+}
+
+// SharedKeyDetail is the duplicate flag's detail on a contact that shares key
+// with another person's contact (see SamePerson).
+func SharedKeyDetail(key string) string {
+	what := "an identity"
+	switch {
+	case strings.HasPrefix(key, "email:"):
+		what = "its e-mail address"
+	case strings.HasPrefix(key, "mobile:"):
+		what = "its mobile number"
+	}
+	return "shares " + what + " with another contact whose e-mail or external ID differs"
+}
+
 func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int64, UpsertResult, error) {
 	c := p.Contact
 	keys := contactKeys(c)
 	var old existingContact
-	err := tx.QueryRow(ctx, `
-		SELECT c.id, c.owner_id, c.fingerprint
+	rows, err := tx.Query(ctx, `
+		SELECT k.key, c.id, c.owner_id, c.fingerprint, COALESCE(c.email, ''),
+			COALESCE(c.external_id, ''), c.first_name, c.last_name
 		FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
 		WHERE k.key = ANY($1) AND c.deleted_at IS NULL
-		ORDER BY array_position($1, k.key) LIMIT 1 FOR UPDATE OF c`, keys).
-		Scan(&old.id, &old.ownerID, &old.fingerprint)
-	if errors.Is(err, pgx.ErrNoRows) {
+		ORDER BY array_position($1, k.key) FOR UPDATE OF c`, keys)
+	if err != nil {
+		return 0, 0, fmt.Errorf("match contact: %w", err)
+	}
+	found, shared := false, ""
+	for rows.Next() && !found {
+		var key string
+		var who Identity
+		var cand existingContact
+		if err := rows.Scan(&key, &cand.id, &cand.ownerID, &cand.fingerprint, &who.Email,
+			&who.ExternalID, &who.FirstName, &who.LastName); err != nil {
+			rows.Close()
+			return 0, 0, fmt.Errorf("match contact: %w", err)
+		}
+		if SamePerson(key, c, who) {
+			old, found = cand, true
+		} else if shared == "" {
+			shared = key
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, fmt.Errorf("match contact: %w", err)
+	}
+	if !found {
 		id, err := contactInsertTx(ctx, tx, p)
 		if err != nil {
 			return 0, 0, err
 		}
+		if shared != "" {
+			_, err := tx.Exec(ctx, `
+				INSERT INTO contact_flags (contact_id, kind, field, detail, source, import_id)
+				VALUES ($1, $2, '', $3, 'import', NULLIF($4, 0))
+				ON CONFLICT (contact_id, kind) WHERE resolved_at IS NULL DO NOTHING`,
+				id, string(contact.FlagDuplicate), SharedKeyDetail(shared), p.ImportID)
+			if err != nil {
+				return 0, 0, fmt.Errorf("flag duplicate contact %d: %w", id, err)
+			}
+		}
 		return id, Inserted, claimImportKeysTx(ctx, tx, p.ImportID, id, keys)
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("match contact: %w", err)
 	}
 	if err := claimImportKeysTx(ctx, tx, p.ImportID, old.id, keys); err != nil {
 		return 0, 0, err
@@ -200,6 +320,11 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 	if p.Written != nil && p.Written(old.id) {
 		return old.id, Duplicate, flagDuplicateTx(ctx, tx, p.ImportID, old.id, p.Row, conflict)
 	}
+	c, kept, err := keepStoredTx(ctx, tx, old.id, c)
+	if err != nil {
+		return 0, 0, err
+	}
+	p.Contact = c
 	flags := c.Flags
 	if old.ownerID != nil && p.OwnerID == 0 {
 		// The contact keeps the owner it has (see contactUpdateTx): not missing.
@@ -212,17 +337,100 @@ func contactUpsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 		c.FlagDetail = withDetail(c.FlagDetail, contact.FlagOwnerConflict,
 			"the same customer is listed under another manager in an import")
 	}
-	fp := fingerprint(c, p.OwnerID)
+	owner := p.OwnerID
+	if old.ownerID != nil {
+		owner = *old.ownerID // contactUpdateTx keeps it
+	}
+	fp := fingerprint(c, owner)
 	if fp == old.fingerprint {
-		return old.id, Unchanged, syncFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail)
+		return old.id, Unchanged, syncKeptFlagsTx(ctx, tx, p.ImportID, old.id, flags,
+			c.FlagDetail, kept)
 	}
 	if err := recordChangeTx(ctx, tx, p.ImportID, old.id, "updated"); err != nil {
 		return 0, 0, err
 	}
-	if err := contactUpdateTx(ctx, tx, old.id, p, fp); err != nil {
+	if err := contactUpdateTx(ctx, tx, old.id, p, fp, kept); err != nil {
 		return 0, 0, err
 	}
-	return old.id, Updated, syncFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail)
+	return old.id, Updated, syncKeptFlagsTx(ctx, tx, p.ImportID, old.id, flags, c.FlagDetail,
+		kept)
+}
+
+// keptFields are the fields of a stored contact that a row left blank.
+type keptFields struct {
+	email, phone bool
+}
+
+// keepStoredTx fills the fields the row c leaves blank with the stored
+// contact's: a blank cell never erases a value (a later export that lacks a
+// column, or a cell someone cleared, is no instruction to forget it). This
+// holds for every field alike: first and last name, company, e-mail, phone,
+// tags (and the owner, which contactUpdateTx keeps). The flags of a kept e-mail
+// or phone stay as they are, and so does an opt-out.
+func keepStoredTx(ctx context.Context, tx pgx.Tx, id int64,
+	c contact.Contact) (contact.Contact, keptFields, error) {
+	var old contact.Contact
+	var phoneType string
+	var consent bool
+	err := tx.QueryRow(ctx, `
+		SELECT first_name, last_name, company, email_raw, COALESCE(email, ''),
+			email_suggestion, email_role, email_disposable, phone_raw,
+			COALESCE(phone_e164, ''), phone_type, region, tags, consent_email
+		FROM contacts WHERE id = $1`, id).Scan(&old.FirstName, &old.LastName, &old.Company,
+		&old.EmailRaw, &old.Email, &old.EmailSuggestion, &old.EmailRole, &old.EmailDisposable,
+		&old.PhoneRaw, &old.PhoneE164, &phoneType, &old.Region, &old.Tags, &consent)
+	if err != nil {
+		return c, keptFields{}, fmt.Errorf("read contact %d: %w", id, err)
+	}
+	var kept keptFields
+	drop := map[string]bool{}
+	if c.FirstName == "" {
+		c.FirstName = old.FirstName
+	}
+	if c.LastName == "" {
+		c.LastName = old.LastName
+	}
+	if c.Company == "" {
+		c.Company = old.Company
+	}
+	if c.FirstName != "" || c.LastName != "" {
+		drop["name"] = true
+	}
+	if len(c.Tags) == 0 {
+		c.Tags = old.Tags
+	}
+	if hasFlag(c.Flags, contact.FlagEmailMissing) && old.EmailRaw != "" {
+		kept.email, drop["email"] = true, true
+		c.EmailRaw, c.Email, c.EmailSuggestion = old.EmailRaw, old.Email, old.EmailSuggestion
+		c.EmailRole, c.EmailDisposable = old.EmailRole, old.EmailDisposable
+	}
+	if c.PhoneType == contact.PhoneMissing && old.PhoneRaw != "" {
+		kept.phone, drop["phone"] = true, true
+		c.PhoneRaw, c.PhoneE164, c.Region = old.PhoneRaw, old.PhoneE164, old.Region
+		c.PhoneType = contact.PhoneType(phoneType)
+	}
+	c.Flags = slices.DeleteFunc(slices.Clone(c.Flags), func(f contact.Flag) bool {
+		return drop[flagField(f)]
+	})
+	if !consent && !c.OptOut {
+		// An opt-out (from an export or an unsubscribe link) is never taken back
+		// by an import: a row without one says nothing about it.
+		c.OptOut = true
+		c.Flags = append(c.Flags, contact.FlagOptOut)
+		c.FlagDetail = withDetail(c.FlagDetail, contact.FlagOptOut,
+			"the contact opted out of marketing messages")
+	}
+	return c, kept, nil
+}
+
+// syncKeptFlagsTx is syncFlagsTx leaving alone the flags of kept fields.
+func syncKeptFlagsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
+	flags []contact.Flag, detail map[contact.Flag]string, kept keptFields) error {
+	kinds := slices.DeleteFunc(slices.Clone(importFlagKinds), func(k string) bool {
+		f := flagField(contact.Flag(k))
+		return (kept.email && f == "email") || (kept.phone && f == "phone")
+	})
+	return syncKindsTx(ctx, tx, importID, contactID, flags, detail, kinds)
 }
 
 func withDetail(m map[contact.Flag]string, f contact.Flag, detail string) map[contact.Flag]string {
@@ -259,17 +467,18 @@ func contactInsertTx(ctx context.Context, tx pgx.Tx, p ContactUpsertParams) (int
 
 // contactUpdateTx overwrites the contact's data with the import's. An address
 // that bounced before keeps its bounced status until it changes.
-func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertParams, fp string) error {
+func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertParams, fp string,
+	kept keptFields) error {
 	c := p.Contact
 	_, err := tx.Exec(ctx, `
 		UPDATE contacts SET
 			owner_id = COALESCE(owner_id, NULLIF($2, 0)),
 			external_id = COALESCE(external_id, NULLIF($3, '')),
 			first_name = $4, last_name = $5, company = $6,
-			email_status = CASE WHEN email = $8 AND email_status = 'bounced'
-				THEN 'bounced' ELSE $10 END,
-			phone_status = CASE WHEN phone_e164 = $12 AND phone_status = 'undeliverable'
-				THEN 'undeliverable' ELSE $14 END,
+			email_status = CASE WHEN $21 OR (email = $8 AND email_status = 'bounced')
+				THEN email_status ELSE $10 END,
+			phone_status = CASE WHEN $22 OR (phone_e164 = $12 AND phone_status = 'undeliverable')
+				THEN phone_status ELSE $14 END,
 			email_raw = $7, email = $8, email_suggestion = $9,
 			phone_raw = $11, phone_e164 = $12, phone_type = $13, region = $15,
 			consent_email = $16, consent_sms = $16, import_id = $17, fingerprint = $18,
@@ -279,7 +488,7 @@ func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertPa
 		id, p.OwnerID, c.ExternalID, c.FirstName, c.LastName, c.Company,
 		c.EmailRaw, c.Email, c.EmailSuggestion, EmailStatus(c),
 		c.PhoneRaw, c.PhoneE164, string(c.PhoneType), PhoneStatus(c), c.Region,
-		!c.OptOut, p.ImportID, fp, c.EmailRole, c.EmailDisposable)
+		!c.OptOut, p.ImportID, fp, c.EmailRole, c.EmailDisposable, kept.email, kept.phone)
 	if err != nil {
 		return fmt.Errorf("update contact %d: %w", id, err)
 	}
@@ -291,7 +500,8 @@ func contactUpdateTx(ctx context.Context, tx pgx.Tx, id int64, p ContactUpsertPa
 // until a person resolves them, since one row alone cannot tell they are over.
 var importFlagKinds = []string{
 	string(contact.FlagEmailMissing), string(contact.FlagEmailInvalid),
-	string(contact.FlagEmailTypoSuspected), string(contact.FlagPhoneMissing),
+	string(contact.FlagEmailTypoSuspected), string(contact.FlagEmailSeveral),
+	string(contact.FlagPhoneMissing),
 	string(contact.FlagPhoneInvalid), string(contact.FlagPhoneNotMobile),
 	string(contact.FlagNameMissing), string(contact.FlagOwnerMissing),
 	string(contact.FlagOptOut),
@@ -324,6 +534,12 @@ func flagDuplicateTx(ctx context.Context, tx pgx.Tx, importID, contactID int64, 
 // the address that bounced, which contactUpdateTx decides through the status.
 func syncFlagsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
 	flags []contact.Flag, detail map[contact.Flag]string) error {
+	return syncKindsTx(ctx, tx, importID, contactID, flags, detail, importFlagKinds)
+}
+
+// syncKindsTx is syncFlagsTx closing only flags of the given kinds.
+func syncKindsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
+	flags []contact.Flag, detail map[contact.Flag]string, closable []string) error {
 	kinds := make([]string, len(flags))
 	fields := make([]string, len(flags))
 	details := make([]string, len(flags))
@@ -337,7 +553,7 @@ func syncFlagsTx(ctx context.Context, tx pgx.Tx, importID, contactID int64,
 			  OR (kind = 'email_bounced' AND (SELECT email_status FROM contacts WHERE id = $1) <> 'bounced')
 			  OR (kind = 'phone_undeliverable'
 			      AND (SELECT phone_status FROM contacts WHERE id = $1) <> 'undeliverable'))`,
-		contactID, kinds, importFlagKinds, importID)
+		contactID, kinds, closable, importID)
 	if err != nil {
 		return fmt.Errorf("close fixed flags: %w", err)
 	}

@@ -21,6 +21,8 @@ type KeyMatch struct {
 	Written bool
 	// Deleted: the key stays with a deleted contact; nobody else may claim it.
 	Deleted bool
+	// Who is the contact's identity, for SamePerson.
+	Who Identity
 }
 
 // ContactKeys returns, for each of keys some contact holds, that contact.
@@ -28,7 +30,8 @@ func (s *Store) ContactKeys(ctx context.Context, importID int64,
 	keys []string) (map[string]KeyMatch, error) {
 	rows, err := s.db.Query(ctx, `
 		SELECT k.key, c.id, COALESCE(c.owner_id, 0), c.import_id IS NOT DISTINCT FROM $2,
-			c.deleted_at IS NOT NULL
+			c.deleted_at IS NOT NULL, COALESCE(c.email, ''), COALESCE(c.external_id, ''),
+			c.first_name, c.last_name
 		FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
 		WHERE k.key = ANY($1)`, keys, importID)
 	if err != nil {
@@ -39,7 +42,8 @@ func (s *Store) ContactKeys(ctx context.Context, importID int64,
 	for rows.Next() {
 		var key string
 		var m KeyMatch
-		if err := rows.Scan(&key, &m.ContactID, &m.OwnerID, &m.Written, &m.Deleted); err != nil {
+		if err := rows.Scan(&key, &m.ContactID, &m.OwnerID, &m.Written, &m.Deleted, &m.Who.Email,
+			&m.Who.ExternalID, &m.Who.FirstName, &m.Who.LastName); err != nil {
 			return nil, fmt.Errorf("match contact keys: %w", err)
 		}
 		out[key] = m

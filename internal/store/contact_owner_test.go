@@ -24,12 +24,17 @@ func TestContactUpsertKeepsOwnerOfRowWithoutOne(t *testing.T) {
 		Contact: c})
 	require.NoError(t, err)
 	require.Equal(t, id, got)
-	require.Equal(t, store.Updated, result)
+	require.Equal(t, store.Unchanged, result, "the blank phone and owner change nothing")
 
 	var owner int64
 	require.NoError(t, b.st.Pool().QueryRow(b.ctx, `SELECT owner_id FROM contacts
 		WHERE id = $1`, id).Scan(&owner))
 	require.Equal(t, b.manager, owner)
 	require.NotContains(t, b.openFlags(t, id), string(contact.FlagOwnerMissing))
-	require.Contains(t, b.openFlags(t, id), string(contact.FlagPhoneMissing))
+	require.NotContains(t, b.openFlags(t, id), string(contact.FlagPhoneMissing),
+		"a blank phone cell keeps the stored number")
+	var phone string
+	require.NoError(t, b.st.Pool().QueryRow(b.ctx, `SELECT phone_e164 FROM contacts
+		WHERE id = $1`, id).Scan(&phone))
+	require.Equal(t, "+905321234567", phone)
 }
