@@ -48,17 +48,24 @@ func Name(prefix string) string {
 // when the test ends. It returns the database's URL.
 func Database(t testing.TB) string {
 	t.Helper()
+	return DatabaseOn(t, ServerURL())
+}
+
+// DatabaseOn is Database on the server of serverURL, such as a private
+// cluster's (see StartPostgres).
+func DatabaseOn(t testing.TB, serverURL string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	url, err := store.WithDatabase(ServerURL(), Name("crier_test_"))
+	url, err := store.WithDatabase(serverURL, Name("crier_test_"))
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
 	if err := store.EnsureDatabase(ctx, url); err != nil {
-		t.Fatalf("testenv: Postgres at %s is not usable (%v); %s", ServerURL(), err, hint)
+		t.Fatalf("testenv: Postgres at %s is not usable (%v); %s", serverURL, err, hint)
 	}
-	DropOnCleanup(t, url)
+	t.Cleanup(func() { drop(t, serverURL, url) })
 	if err := store.Migrate(ctx, url, "up", func(string) {}); err != nil {
 		t.Fatalf("testenv: migrate: %v", err)
 	}
@@ -79,13 +86,13 @@ func Store(t testing.TB) (*store.Store, string) {
 
 // DropOnCleanup drops the database of url when the test ends.
 func DropOnCleanup(t testing.TB, url string) {
-	t.Cleanup(func() { drop(t, url) })
+	t.Cleanup(func() { drop(t, ServerURL(), url) })
 }
 
-func drop(t testing.TB, url string) {
+func drop(t testing.TB, serverURL, url string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, ServerURL())
+	conn, err := pgx.Connect(ctx, serverURL)
 	if err != nil {
 		t.Logf("testenv: drop test database: %v", err)
 		return
