@@ -417,12 +417,12 @@ func (r *rig) stats() devsink.Stats {
 
 // message is one ledger row of the campaign.
 type message struct {
-	ID                          int64
-	Channel, Address, Status    string
-	ErrorCode, ErrorDetail      string
-	Attempts                    int
-	SkipReason, ProviderID      string
-	SentAt                      *time.Time
+	ID                       int64
+	Channel, Address, Status string
+	ErrorCode, ErrorDetail   string
+	Attempts                 int
+	SkipReason, ProviderID   string
+	SentAt                   *time.Time
 }
 
 // ledger reads the campaign's message rows.
