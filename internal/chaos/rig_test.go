@@ -382,8 +382,13 @@ func (r *rig) handedOver() int {
 func (r *rig) waitSettled(limit time.Duration) {
 	r.t.Helper()
 	start := time.Now()
+	logged := false
 	r.waitFor(limit, "the campaign to settle", func() bool {
 		open, total := r.progress()
+		if !logged && time.Since(start) > limit-time.Second {
+			r.logStatuses()
+			logged = true
+		}
 		return total > 0 && open == 0
 	})
 	r.waitFor(limit, "the devsink's status callbacks", func() bool {
@@ -391,6 +396,31 @@ func (r *rig) waitSettled(limit time.Duration) {
 		return err == nil && st.CallbacksPending == 0
 	})
 	r.t.Logf("settled %s after waiting began", time.Since(start).Round(100*time.Millisecond))
+}
+
+// logStatuses logs the campaign's messages by channel, status and last error,
+// to tell why a campaign does not settle.
+func (r *rig) logStatuses() {
+	rows, err := r.db.Query(r.ctx, `
+		SELECT m.channel, m.status, m.error_code, count(*), max(m.attempts),
+			min(now() - m.updated_at)::text
+		FROM messages m JOIN campaigns k ON k.id = m.campaign_id WHERE k.slug = $1
+		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, slug)
+	if err != nil {
+		r.t.Logf("statuses: %v", err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var channel, status, code, age string
+		var n, attempts int
+		if err := rows.Scan(&channel, &status, &code, &n, &attempts, &age); err != nil {
+			r.t.Logf("statuses: %v", err)
+			return
+		}
+		r.t.Logf("  %s %s %q: %d (attempts up to %d, youngest %s ago)", channel, status, code,
+			n, attempts, age)
+	}
 }
 
 func (r *rig) fetchStats() (devsink.Stats, error) {
