@@ -79,6 +79,7 @@ type Relay struct {
 	store      *store.Store
 	enqueuer   *Enqueuer
 	reconciler *Reconciler // nil: no reconciliation
+	watch      *LossWatch  // nil: a lost queue waits for the reconciler
 	logger     *slog.Logger
 	batch      int
 }
@@ -89,6 +90,13 @@ const ReconcileEvery = 30 * time.Second
 // WithReconciler makes Run also reconcile the ledger with the queue.
 func (r *Relay) WithReconciler(rec *Reconciler) *Relay {
 	r.reconciler = rec
+	return r
+}
+
+// WithLossWatch makes Run requeue every queued message at once when the watch
+// sees that Redis lost the queue. It needs a reconciler (WithReconciler).
+func (r *Relay) WithLossWatch(w *LossWatch) *Relay {
+	r.watch = w
 	return r
 }
 
@@ -118,6 +126,7 @@ func (r *Relay) Run(ctx context.Context, interval time.Duration) {
 	defer ticker.Stop()
 	var reconciled time.Time
 	for {
+		r.recoverLostQueue(ctx)
 		n, err := r.Once(ctx)
 		if err != nil && ctx.Err() == nil {
 			r.logger.WarnContext(ctx, "Relay round failed; will retry", "error", err)
@@ -133,6 +142,30 @@ func (r *Relay) Run(ctx context.Context, interval time.Duration) {
 			return
 		case <-ticker.C:
 		}
+	}
+}
+
+// recoverLostQueue requeues every queued message when Redis lost the queue
+// since the last round.
+func (r *Relay) recoverLostQueue(ctx context.Context) {
+	if r.watch == nil || r.reconciler == nil {
+		return
+	}
+	lost, err := r.watch.Lost(ctx)
+	if err != nil || !lost {
+		return // Redis down: the relay round says so
+	}
+	n, err := r.reconciler.RequeueAll(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.logger.WarnContext(ctx, "Requeue after a lost queue failed; will retry", "error", err)
+		}
+		_ = r.watch.Forget(context.WithoutCancel(ctx)) // best effort; else the reconciler finds them
+		return
+	}
+	if n > 0 {
+		r.logger.WarnContext(ctx, "Redis lost the queue (flushed or restarted); requeued "+
+			"the queued messages from the ledger", "count", n)
 	}
 }
 

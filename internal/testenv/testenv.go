@@ -129,6 +129,8 @@ func Redis(t testing.TB) (url, queuePrefix string) {
 		defer client.Close()
 		ctx := context.Background()
 		keys, _ := client.Keys(ctx, "asynq:{"+prefix+"*").Result()
+		own, _ := client.Keys(ctx, prefix+"*").Result() // crier's own keys, e.g. the relay's marker
+		keys = append(keys, own...)
 		if len(keys) > 0 {
 			client.Del(ctx, keys...)
 		}
