@@ -36,7 +36,7 @@ func NewRelay(cfg config.Config, st *store.Store, logger *slog.Logger) (*queue.R
 	names := queue.Names{Prefix: cfg.QueuePrefix}
 	client := asynq.NewClient(opt)
 	inspector := asynq.NewInspector(opt)
-	enq := queue.NewEnqueuer(client, names)
+	enq := queue.NewEnqueuer(client, names).WithInspector(inspector)
 	watch, err := queue.NewLossWatch(opt, names)
 	if err != nil {
 		_, _ = client.Close(), inspector.Close()

@@ -148,15 +148,36 @@ func TestMessageClaim(t *testing.T) {
 		b, _, id := pending(t)
 		var seen []int64
 		for range 2 {
-			_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) error {
+			_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]int64, error) {
+				var created []int64
 				for _, m := range due {
 					seen = append(seen, m.ID)
+					created = append(created, m.ID)
 				}
-				return nil
+				return created, nil
 			})
 			require.NoError(t, err)
 		}
 		require.Equal(t, []int64{id}, seen)
+	})
+
+	t.Run("RelayLeavesPendingWhatItQueuedNoTaskFor", func(t *testing.T) {
+		t.Parallel()
+		b, _, id := pending(t)
+		noTask := func([]store.DueMessage) ([]int64, error) { return nil, nil }
+		n, err := b.st.MessagesRelay(b.ctx, 10, noTask)
+		require.NoError(t, err)
+		require.Zero(t, n)
+		var seen []int64
+		n, err = b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]int64, error) {
+			for _, m := range due {
+				seen = append(seen, m.ID)
+			}
+			return seen, nil
+		})
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		require.Equal(t, []int64{id}, seen, "offered again, queued this time")
 	})
 }
 
