@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -159,6 +160,31 @@ func TestMessageClaim(t *testing.T) {
 			require.NoError(t, err)
 		}
 		require.Equal(t, []int64{id}, seen)
+	})
+
+	t.Run("PauseDuringARelayLeavesThePausedMessagePending", func(t *testing.T) {
+		t.Parallel()
+		b, k, id := pending(t)
+		claimed := make(chan error, 1)
+		_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]int64, error) {
+			// While the relay holds the row, the campaign is paused and the
+			// message's task runs: it must hand the message back pending.
+			if err := b.st.CampaignSetStatus(b.ctx, k.ID, "paused"); err != nil {
+				return nil, err
+			}
+			go func() {
+				_, err := b.st.MessageClaim(b.ctx, id)
+				claimed <- err
+			}()
+			time.Sleep(300 * time.Millisecond) // the claim reaches the row and waits
+			return []int64{id}, nil
+		})
+		require.NoError(t, err)
+		require.ErrorIs(t, <-claimed, store.ErrNotRunning)
+		p, err := b.st.CampaignProgress(b.ctx, k.ID)
+		require.NoError(t, err)
+		require.Equal(t, map[string]int{"pending": 1}, p["email"],
+			"queued, it would wait for a task that is gone")
 	})
 
 	t.Run("RelayLeavesPendingWhatItQueuedNoTaskFor", func(t *testing.T) {

@@ -96,7 +96,12 @@ func (s *Store) claimRefused(ctx context.Context, id int64) error {
 	case status != "pending" && status != "queued":
 		return ErrAlreadyHandled
 	case campaignStatus == "paused":
-		return s.messageSet(ctx, id, "pending", setParams{from: []string{"queued"}}, ErrNotRunning)
+		// "pending" too, though it changes nothing: a relay may be marking
+		// the message queued right now, its task being this one. Updating
+		// waits for that relay's commit, so the message ends pending, not
+		// queued with its task gone.
+		return s.messageSet(ctx, id, "pending", setParams{from: []string{"queued", "pending"}},
+			ErrNotRunning)
 	case campaignStatus != "running":
 		return s.messageSet(ctx, id, "cancelled", setParams{from: []string{"pending", "queued"}},
 			ErrNotRunning)
