@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -32,6 +33,15 @@ import (
 var crierBin string
 
 func TestMain(m *testing.M) {
+	// The tests mostly wait for crier processes, so they all run at once
+	// unless -parallel says otherwise (its default is the number of CPUs).
+	flag.Parse()
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		_ = flag.Set("test.parallel", "8")
+	}
+
 	dir, err := os.MkdirTemp("", "crier-chaos-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chaos:", err)
