@@ -39,8 +39,8 @@ func TestPauseResumeFiveTimes(t *testing.T) {
 	t.Logf("%d messages, %d received after five pauses", total, res.received)
 }
 
-// waitStill waits until no message was handed over for half a second (the
-// sends in flight at a pause finish) and returns the count.
+// waitStill waits until no message was handed over for a second (the sends
+// in flight at a pause finish) and returns the count.
 func (r *rig) waitStill(limit time.Duration) int {
 	r.t.Helper()
 	last, since := r.handedOver(), time.Now()
@@ -48,7 +48,7 @@ func (r *rig) waitStill(limit time.Duration) int {
 		if n := r.handedOver(); n != last {
 			last, since = n, time.Now()
 		}
-		return time.Since(since) >= 500*time.Millisecond
+		return time.Since(since) >= time.Second
 	})
 	return last
 }
