@@ -203,6 +203,7 @@ func (r *rig) startDevsink(faults string) {
 // command prepares `crier ARGS` with the rig's environment.
 func (r *rig) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(crierBin, args...)
+	cmd.SysProcAttr = testenv.ChildAttr()
 	cmd.Env = os.Environ()
 	for k, v := range r.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -492,6 +493,9 @@ type outcome struct {
 	final    map[string]string         // channel:address → status (for comparisons)
 	received int                       // mails and SMS the sinks accepted
 	unknown  int
+	// unknownReceived counts the unknown messages the sinks did receive; the
+	// others were claimed and never handed over.
+	unknownReceived int
 }
 
 // verify checks the settled campaign against what the sinks received:
@@ -539,6 +543,7 @@ func (r *rig) verify(allowed ...string) outcome {
 			}
 		case "unknown":
 			res.unknown++
+			res.unknownReceived += got
 		case "bounced", "failed":
 			if m.ErrorCode == "" && m.ErrorDetail == "" {
 				problem(m, "%s without a reason", m.Status)
@@ -559,6 +564,8 @@ func (r *rig) verify(allowed ...string) outcome {
 		}
 	}
 	r.t.Logf("ledger: email %s; sms %s", counts(res.byStatus["email"]), counts(res.byStatus["sms"]))
+	r.t.Logf("unknown: %d, of which the sinks received %d (once each) and %d never arrived",
+		res.unknown, res.unknownReceived, res.unknown-res.unknownReceived)
 	r.t.Logf("sinks: %d e-mails, %d SMS received (%d SMS delivered, %d undelivered); "+
 		"faults injected %+v", len(st.Emails), len(st.SMS), st.SMSStatus["delivered"],
 		st.SMSStatus["undelivered"], st.Faults)

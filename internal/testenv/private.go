@@ -191,6 +191,7 @@ func StartRedis() (*PrivateRedis, error) {
 func (r *PrivateRedis) Start() error {
 	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning")
+	r.cmd.SysProcAttr = ChildAttr()
 	if err := r.cmd.Start(); err != nil {
 		return fmt.Errorf("testenv: start redis-server: %w", err)
 	}
