@@ -46,6 +46,26 @@ type MessageToSend struct {
 // other call gets one of the errors above, which is how a task that runs twice
 // is kept from sending twice.
 func (s *Store) MessageClaim(ctx context.Context, id int64) (MessageToSend, error) {
+	const tries = 3
+	for try := 1; ; try++ {
+		m, err := s.claimOnce(ctx, id)
+		if !errors.Is(err, errClaimAgain) {
+			return m, err
+		}
+		if try == tries {
+			// Not one of the errors above: the caller retries later, and the
+			// message keeps its place in the queue.
+			return m, fmt.Errorf("claim message %d: its campaign kept changing status", id)
+		}
+	}
+}
+
+// errClaimAgain: the claim found nothing, yet the message is claimable now —
+// its campaign was paused and resumed in between.
+var errClaimAgain = errors.New("store: message claimable again")
+
+// claimOnce makes one claim of message id.
+func (s *Store) claimOnce(ctx context.Context, id int64) (MessageToSend, error) {
 	var m MessageToSend
 	err := s.db.QueryRow(ctx, `
 		WITH claimed AS (
@@ -108,7 +128,10 @@ func (s *Store) claimRefused(ctx context.Context, id int64) error {
 	case suppressed:
 		return s.messageSetSkipped(ctx, id, "suppressed")
 	}
-	return ErrAlreadyHandled // raced with another claim
+	// Pending or queued, campaign running, address not suppressed: the
+	// campaign was paused when the claim looked and running again now. Giving
+	// up here would end the task and leave the message queued with none.
+	return errClaimAgain
 }
 
 type setParams struct {
