@@ -27,7 +27,7 @@ func TestFlakyProviders(t *testing.T) {
 	rnd := testRand(t)
 	faults := fmt.Sprintf("smtp-temp-fail=0.05,smtp-drop=0.02,smtp-lost-reply=0.01,"+
 		"twilio-429=0.12,twilio-500=0.08,retry-after=1s,seed=%d", 1+rnd.Uint64()>>1)
-	r := newRig(t, ctx, rigOptions{contacts: 1500, faults: faults})
+	r := newRig(t, ctx, rigOptions{faults: faults})
 	r.launch()
 	r.startWorker()
 	r.startWorker()

@@ -17,7 +17,7 @@ func TestWorkersKilledAtRandom(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	rnd := testRand(t)
-	r := newRig(t, ctx, rigOptions{contacts: 2500})
+	r := newRig(t, ctx, rigOptions{})
 	r.launch()
 	_, total := r.progress()
 

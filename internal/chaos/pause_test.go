@@ -16,7 +16,7 @@ func TestPauseResumeFiveTimes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	rnd := testRand(t)
-	r := newRig(t, ctx, rigOptions{contacts: 1500, concurrency: 4})
+	r := newRig(t, ctx, rigOptions{concurrency: 4})
 	r.launch()
 	_, total := r.progress()
 	r.startWorker()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/crier-dev/crier/internal/demo"
 	"github.com/crier-dev/crier/internal/devsink"
+	"github.com/crier-dev/crier/internal/store"
 	"github.com/crier-dev/crier/internal/testenv"
 )
 
@@ -53,9 +55,106 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "chaos: build crier: %v\n%s", err, out)
 		os.Exit(1)
 	}
+	if err := generateDemo(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "chaos:", err)
+		os.Exit(1)
+	}
 	code := m.Run()
+	dropTemplates()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// demoContacts is the size of every test's contact base: about 3,100 messages
+// to send, by e-mail and SMS, and 900 skipped (no consent, no address, ...).
+const demoContacts = 2000
+
+// The demo export every test sends to, and the devsink rules that make its
+// scenario's addresses bounce and numbers fail; written once by TestMain.
+var (
+	demoData  demo.Dataset
+	demoCSV   string
+	demoRules string
+)
+
+func generateDemo(dir string) error {
+	demoCSV, demoRules = filepath.Join(dir, "contacts.csv"), filepath.Join(dir, "rules.txt")
+	f, err := os.Create(demoCSV)
+	if err != nil {
+		return err
+	}
+	demoData, err = demo.Generate(f, demo.Options{Seed: 3, Contacts: demoContacts})
+	if err := errors.Join(err, f.Close()); err != nil {
+		return fmt.Errorf("generate demo contacts: %w", err)
+	}
+	var rules strings.Builder
+	for _, e := range demoData.Scenario.BounceEmails {
+		fmt.Fprintf(&rules, "bounce %s\n", e)
+	}
+	for n, code := range demoData.Scenario.RejectNumbers {
+		fmt.Fprintf(&rules, "reject %s %d\n", n, code)
+	}
+	for n, code := range demoData.Scenario.UndeliveredNumbers {
+		fmt.Fprintf(&rules, "undelivered %s %d\n", n, code)
+	}
+	return os.WriteFile(demoRules, []byte(rules.String()), 0o600)
+}
+
+// template is the demo export imported (by `crier import`) into a database
+// on one Postgres server, once per test binary; every test on that server
+// starts from a copy, which takes a fraction of a second where the import
+// takes many seconds of CPU.
+type template struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+var templates = struct {
+	sync.Mutex
+	byServer map[string]*template
+}{byServer: map[string]*template{}}
+
+// templateOn returns the name of the imported template database on server.
+func templateOn(t *testing.T, server string) string {
+	t.Helper()
+	templates.Lock()
+	tmpl := templates.byServer[server]
+	if tmpl == nil {
+		tmpl = &template{name: testenv.Name("crier_chaos_tmpl_")}
+		templates.byServer[server] = tmpl
+	}
+	templates.Unlock()
+	tmpl.once.Do(func() {
+		began := time.Now()
+		url, err := store.WithDatabase(server, tmpl.name)
+		if err != nil {
+			tmpl.err = err
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, crierBin, "import", "--log-level", "warn", demoCSV)
+		cmd.Env = append(os.Environ(), "CRIER_DATABASE_URL="+url) // import creates and migrates it
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tmpl.err = fmt.Errorf("crier import: %w: %s", err, out)
+			return
+		}
+		t.Logf("imported %d demo contacts into a template database in %s", demoContacts,
+			time.Since(began).Round(time.Millisecond))
+	})
+	require.NoError(t, tmpl.err)
+	return tmpl.name
+}
+
+// dropTemplates drops the template databases that are still reachable (a
+// private server's went with it).
+func dropTemplates() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for server, tmpl := range templates.byServer {
+		_ = testenv.DropDatabase(ctx, server, tmpl.name)
+	}
 }
 
 // slug is the campaign every test sends: the built-in spring sale, by e-mail
@@ -78,7 +177,6 @@ func testRand(t *testing.T) *rand.Rand {
 
 // rigOptions describe the world a test runs in.
 type rigOptions struct {
-	contacts    int    // demo contacts to import
 	pgServer    string // Postgres server URL; "" is the shared one
 	redisURL    string // Redis URL; "" is the shared one
 	faults      string // devsink --faults spec
@@ -93,14 +191,14 @@ type rig struct {
 	dir     string
 	env     map[string]string
 	db      *pgxpool.Pool
-	data    demo.Dataset
 	statsAt string // the devsink's stats URL
 
 	mu    sync.Mutex // guards procs
 	procs []*proc
 }
 
-// newRig imports the demo contacts and starts devsink and serve.
+// newRig copies the imported demo contacts into a database of the test's own
+// and starts devsink and serve.
 func newRig(t *testing.T, ctx context.Context, opts rigOptions) *rig {
 	t.Helper()
 	if opts.pgServer == "" {
@@ -109,8 +207,9 @@ func newRig(t *testing.T, ctx context.Context, opts rigOptions) *rig {
 	if opts.concurrency == 0 {
 		opts.concurrency = 8
 	}
+	began := time.Now()
 	r := &rig{t: t, ctx: ctx, dir: t.TempDir()}
-	dbURL := testenv.DatabaseOn(t, opts.pgServer)
+	dbURL := testenv.DatabaseFrom(t, opts.pgServer, templateOn(t, opts.pgServer))
 	redisURL, prefix := opts.redisURL, testenv.Name("crier-chaos-")+":"
 	if redisURL == "" {
 		redisURL, prefix = testenv.Redis(t)
@@ -130,48 +229,18 @@ func newRig(t *testing.T, ctx context.Context, opts rigOptions) *rig {
 	require.NoError(t, err)
 	t.Cleanup(r.db.Close)
 
-	began := time.Now()
-	csv := r.generate(opts.contacts)
-	r.run("import", "--log-level", "warn", csv)
-	imported := time.Since(began)
 	r.startDevsink(opts.faults)
 	serve := r.start("serve", "serve", "--log-level", "warn")
 	r.waitListening(serve, httpAddr)
-	t.Logf("rig ready in %s (import of %d contacts %s)", time.Since(began).Round(time.Millisecond),
-		opts.contacts, imported.Round(time.Millisecond))
+	t.Logf("rig ready in %s", time.Since(began).Round(time.Millisecond))
 	return r
-}
-
-// generate writes the demo export and the devsink rules that make its
-// scenario's addresses bounce and numbers fail.
-func (r *rig) generate(contacts int) string {
-	path := filepath.Join(r.dir, "contacts.csv")
-	f, err := os.Create(path)
-	require.NoError(r.t, err)
-	r.data, err = demo.Generate(f, demo.Options{Seed: 3, Contacts: contacts})
-	require.NoError(r.t, err)
-	require.NoError(r.t, f.Close())
-
-	var rules strings.Builder
-	for _, e := range r.data.Scenario.BounceEmails {
-		fmt.Fprintf(&rules, "bounce %s\n", e)
-	}
-	for n, code := range r.data.Scenario.RejectNumbers {
-		fmt.Fprintf(&rules, "reject %s %d\n", n, code)
-	}
-	for n, code := range r.data.Scenario.UndeliveredNumbers {
-		fmt.Fprintf(&rules, "undelivered %s %d\n", n, code)
-	}
-	err = os.WriteFile(filepath.Join(r.dir, "rules.txt"), []byte(rules.String()), 0o600)
-	require.NoError(r.t, err)
-	return path
 }
 
 // startDevsink runs `crier devsink` on free ports and points the rig's
 // SMTP and Twilio settings at it.
 func (r *rig) startDevsink(faults string) {
 	args := []string{"devsink", "--log-level", "warn", "--smtp-addr", "127.0.0.1:0",
-		"--twilio-addr", "127.0.0.1:0", "--rules", filepath.Join(r.dir, "rules.txt")}
+		"--twilio-addr", "127.0.0.1:0", "--rules", demoRules}
 	if faults != "" {
 		args = append(args, "--faults", faults)
 	}
@@ -215,7 +284,7 @@ func (r *rig) command(args ...string) *exec.Cmd {
 // run runs `crier ARGS` to the end and returns its output.
 func (r *rig) run(args ...string) string {
 	r.t.Helper()
-	ctx, cancel := context.WithTimeout(r.ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(r.ctx, 2*time.Minute)
 	defer cancel()
 	cmd := r.command(args...)
 	stop := context.AfterFunc(ctx, func() {
@@ -511,7 +580,7 @@ func (r *rig) verify(allowed ...string) outcome {
 	for _, s := range allowed {
 		ok[s] = true
 	}
-	undelivered := r.data.Scenario.UndeliveredNumbers
+	undelivered := demoData.Scenario.UndeliveredNumbers
 	res := outcome{byStatus: map[string]map[string]int{}, final: map[string]string{}}
 	var problems []string
 	problem := func(m message, format string, args ...any) {

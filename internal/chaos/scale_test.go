@@ -21,7 +21,7 @@ func TestSeveralWorkers(t *testing.T) {
 	var first map[string]string
 	for _, workers := range []int{1, 2, 4} {
 		t.Run(fmt.Sprintf("%d workers", workers), func(t *testing.T) {
-			r := newRig(t, ctx, rigOptions{contacts: 1200, concurrency: 8})
+			r := newRig(t, ctx, rigOptions{concurrency: 8})
 			for range workers {
 				r.startWorker()
 			}

@@ -20,7 +20,7 @@ func TestRedisFlushedAndRestarted(t *testing.T) {
 	redis, err := testenv.StartRedis()
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = redis.Close() })
-	r := newRig(t, ctx, rigOptions{contacts: 1500, redisURL: redis.URL, concurrency: 4})
+	r := newRig(t, ctx, rigOptions{redisURL: redis.URL, concurrency: 4})
 	r.launch()
 	_, total := r.progress()
 	r.startWorker()
@@ -52,7 +52,7 @@ func TestPostgresRestarted(t *testing.T) {
 	pg, err := testenv.StartPostgres("")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = pg.Close() }) // registered first, so it runs after the rig's cleanups
-	r := newRig(t, ctx, rigOptions{contacts: 1500, pgServer: pg.URL, concurrency: 4})
+	r := newRig(t, ctx, rigOptions{pgServer: pg.URL, concurrency: 4})
 	r.launch()
 	_, total := r.progress()
 	r.startWorker()

@@ -7,7 +7,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,4 +139,56 @@ func Redis(t testing.TB) (url, queuePrefix string) {
 		client.SRem(ctx, "asynq:queues", prefix+"email", prefix+"sms")
 	})
 	return RedisURL(), prefix
+}
+
+// DatabaseFrom creates a database for the test as a copy of the database
+// named template on the server of serverURL (CREATE DATABASE … TEMPLATE),
+// which must have no open connections, and drops it when the test ends. A
+// copy takes a fraction of a second where importing the same data again may
+// take many. It returns the new database's URL.
+func DatabaseFrom(t testing.TB, serverURL, template string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	name := Name("crier_test_")
+	url, err := store.WithDatabase(serverURL, name)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		t.Fatalf("testenv: Postgres at %s is not usable (%v); %s", serverURL, err, hint)
+	}
+	defer conn.Close(ctx)
+	create := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize() +
+		" TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	for try := 1; ; try++ {
+		_, err = conn.Exec(ctx, create)
+		// Copies made at once from one template can find it "being accessed
+		// by other users" for a moment.
+		if err == nil || try == 20 || !strings.Contains(err.Error(), "being accessed") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("testenv: copy database %s: %v", template, err)
+	}
+	t.Cleanup(func() { drop(t, serverURL, url) })
+	return url
+}
+
+// DropDatabase drops the database name on the server of serverURL, if it
+// exists: for databases made outside a test, such as templates.
+func DropDatabase(ctx context.Context, serverURL, name string) error {
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return fmt.Errorf("testenv: drop database %s: %w", name, err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	if err != nil {
+		return fmt.Errorf("testenv: drop database %s: %w", name, err)
+	}
+	return nil
 }
