@@ -19,6 +19,7 @@ func TestSeveralWorkers(t *testing.T) {
 	defer cancel()
 
 	var first map[string]string
+	firstN := 0
 	for _, workers := range []int{1, 2, 4} {
 		t.Run(fmt.Sprintf("%d workers", workers), func(t *testing.T) {
 			r := newRig(t, ctx, rigOptions{concurrency: 8})
@@ -41,10 +42,11 @@ func TestSeveralWorkers(t *testing.T) {
 				final[k] = status
 			}
 			if first == nil {
-				first = final
+				first, firstN = final, n
 				return
 			}
 			require.Equal(t, first, final, "the same results as with one worker")
+			require.Equal(t, firstN, n, "as many hand-overs recorded as with one worker")
 		})
 	}
 }

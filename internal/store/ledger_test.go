@@ -187,6 +187,23 @@ func TestMessageClaim(t *testing.T) {
 			"queued, it would wait for a task that is gone")
 	})
 
+	t.Run("CallbackBeforeTheSendIsRecordedKeepsProviderID", func(t *testing.T) {
+		t.Parallel()
+		b, _, id := pending(t)
+		_, err := b.st.MessageClaim(b.ctx, id)
+		require.NoError(t, err)
+		require.NoError(t, b.st.MessageDelivered(b.ctx, id), "the callback came first")
+		require.NoError(t, b.st.MessageSent(b.ctx, id, "SM1"))
+		var status, providerID string
+		var sent bool
+		err = b.st.Pool().QueryRow(b.ctx, `SELECT status, provider_id, sent_at IS NOT NULL
+			FROM messages WHERE id = $1`, id).Scan(&status, &providerID, &sent)
+		require.NoError(t, err)
+		require.Equal(t, "delivered", status, "the record does not take the message back")
+		require.Equal(t, "SM1", providerID)
+		require.True(t, sent)
+	})
+
 	t.Run("RelayLeavesPendingWhatItQueuedNoTaskFor", func(t *testing.T) {
 		t.Parallel()
 		b, _, id := pending(t)

@@ -164,10 +164,24 @@ func (s *Store) messageSetSkipped(ctx context.Context, id int64, reason string) 
 	return ErrSuppressed
 }
 
-// MessageSent records that the provider accepted the message.
+// MessageSent records that the provider accepted the message. A status
+// callback can outrun this record (the message is delivered or bounced
+// already); then only the provider's ID and the time are filled in, for they
+// are the message's link to the provider.
 func (s *Store) MessageSent(ctx context.Context, id int64, providerID string) error {
-	return s.messageSet(ctx, id, "sent",
-		setParams{from: []string{"sending", "unknown"}, providerID: providerID}, nil)
+	_, err := s.db.Exec(ctx, `
+		UPDATE messages SET provider_id = CASE WHEN $2 = '' THEN provider_id ELSE $2 END,
+			sent_at = COALESCE(sent_at, now()),
+			status = CASE WHEN status IN ('sending', 'unknown') THEN 'sent' ELSE status END,
+			error_code = CASE WHEN status IN ('sending', 'unknown') THEN '' ELSE error_code END,
+			error_detail = CASE WHEN status IN ('sending', 'unknown') THEN '' ELSE error_detail END
+		WHERE id = $1 AND (status IN ('sending', 'unknown')
+			OR (status IN ('delivered', 'bounced', 'failed') AND sent_at IS NULL))`,
+		id, providerID)
+	if err != nil {
+		return fmt.Errorf("set message %d sent: %w", id, err)
+	}
+	return nil
 }
 
 // MessageRetry puts a message the provider refused for now back in the queue.
