@@ -48,7 +48,8 @@ func TestFlakyProviders(t *testing.T) {
 	t.Logf("%d messages delivered after a retry; %d unknown (%d mid-DATA drops, %d lost replies)",
 		retried, res.unknown, st.Faults.SMTPDropData, st.Faults.SMTPLostReply)
 	require.Positive(t, st.Faults.SMTPTempFail+st.Faults.SMTPDrop, "the SMTP faults were injected")
-	require.Positive(t, st.Faults.TwilioTooMany+st.Faults.TwilioServer, "the Twilio faults were injected")
+	require.Positive(t, st.Faults.TwilioTooMany+st.Faults.TwilioServer,
+		"the Twilio faults were injected")
 	require.Positive(t, retried, "temporary failures are retried, not failed")
 	require.Zero(t, unknownSMS, "a refused API call is no doubt: Twilio said no")
 	require.LessOrEqual(t, int64(res.unknown), st.Faults.SMTPDropData+st.Faults.SMTPLostReply,

@@ -263,7 +263,8 @@ func (r *rig) startDevsink(faults string) {
 			r.env["TWILIO_API_URL"] = strings.Fields(v)[0]
 		}
 	}
-	require.NotEmpty(r.t, r.env["TWILIO_API_URL"], "devsink did not print its URLs; log:\n%s", p.tail())
+	require.NotEmpty(r.t, r.env["TWILIO_API_URL"], "devsink did not print its URLs; log:\n%s",
+		p.tail())
 	require.NotEmpty(r.t, r.env["CRIER_SMTP_URL"])
 	go func() { _, _ = io.Copy(p.logFile, stdout) }()
 	r.statsAt = r.env["TWILIO_API_URL"] + devsink.StatsPath
@@ -429,7 +430,8 @@ func (p *proc) tail() string {
 // launch launches the campaign with `crier campaign launch`.
 func (r *rig) launch() {
 	r.t.Helper()
-	r.t.Logf("launch: %s", strings.TrimSpace(r.run("campaign", "launch", "--log-level", "warn", slug)))
+	out := r.run("campaign", "launch", "--log-level", "warn", slug)
+	r.t.Logf("launch: %s", strings.TrimSpace(out))
 }
 
 // progress counts the campaign's messages that are settled and all of them.

@@ -26,7 +26,9 @@ func TestRedisFlushedAndRestarted(t *testing.T) {
 	r.startWorker()
 	r.startWorker()
 
-	r.waitFor(time.Minute, "a fifth of the campaign", func() bool { return r.handedOver() > total/5 })
+	r.waitFor(time.Minute, "a fifth of the campaign", func() bool {
+		return r.handedOver() > total/5
+	})
 	require.NoError(t, redis.Flush(ctx))
 	t.Logf("flushed Redis with %d of %d messages handed over", r.handedOver(), total)
 
@@ -58,7 +60,9 @@ func TestPostgresRestarted(t *testing.T) {
 	r.startWorker()
 	r.startWorker()
 
-	r.waitFor(time.Minute, "a fifth of the campaign", func() bool { return r.handedOver() > total/5 })
+	r.waitFor(time.Minute, "a fifth of the campaign", func() bool {
+		return r.handedOver() > total/5
+	})
 	require.NoError(t, pg.Stop("immediate"))
 	t.Log("Postgres crashed")
 	time.Sleep(1500 * time.Millisecond)

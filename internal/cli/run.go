@@ -44,7 +44,7 @@ type devsinkCmd struct {
 	TwilioAddr string `default:"127.0.0.1:8026" help:"Fake Twilio API listen address."`
 	Rules      string `type:"existingfile" help:"Rules file: which addresses bounce and which numbers fail."`
 	Dir        string `help:"Directory to store accepted mail as .eml files."`
-	Faults     string `help:"Misbehave on purpose, e.g. smtp-temp-fail=0.2,smtp-drop=0.05,smtp-lost-reply=0.01,twilio-429=0.1,twilio-500=0.05,retry-after=1s,seed=7 (default CRIER_DEVSINK_FAULTS)."`
+	Faults     string `help:"Misbehave on purpose, e.g. smtp-temp-fail=0.2,twilio-429=0.1,seed=7 (default CRIER_DEVSINK_FAULTS)."`
 }
 
 func (c devsinkCmd) Run(g *Globals) error {

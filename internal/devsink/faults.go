@@ -211,8 +211,8 @@ func (fi *faultInjector) retryAfterSeconds() string {
 
 func (fi *faultInjector) counts() FaultCounts {
 	return FaultCounts{
-		SMTPTempFail: fi.tempFail.Load(), SMTPDrop: fi.drop.Load(), SMTPDropData: fi.dropData.Load(),
-		SMTPLostReply: fi.lostReplies.Load(), TwilioTooMany: fi.tooMany.Load(),
+		SMTPTempFail: fi.tempFail.Load(), SMTPDrop: fi.drop.Load(),
+		SMTPDropData: fi.dropData.Load(), SMTPLostReply: fi.lostReplies.Load(), TwilioTooMany: fi.tooMany.Load(),
 		TwilioServer: fi.serverError.Load(),
 	}
 }

@@ -72,7 +72,8 @@ func sendOnce(t *testing.T, addr, rcpt string) string {
 	if err != nil {
 		return end(err)
 	}
-	msg := "From: a@x.example\r\nTo: " + rcpt + "\r\nSubject: hi\r\n\r\n" + strings.Repeat("Hello.\r\n", 100)
+	msg := "From: a@x.example\r\nTo: " + rcpt + "\r\nSubject: hi\r\n\r\n" +
+		strings.Repeat("Hello.\r\n", 100)
 	if _, err := io.WriteString(w, msg); err != nil {
 		return "dropped"
 	}
@@ -114,7 +115,8 @@ func TestSMTPLostReplyKeepsTheMail(t *testing.T) {
 
 func TestTwilioFaults(t *testing.T) {
 	t.Parallel()
-	s := start(t, devsink.Config{Faults: devsink.Faults{TwilioTooMany: 1, RetryAfter: 1500 * time.Millisecond}})
+	s := start(t, devsink.Config{Faults: devsink.Faults{TwilioTooMany: 1,
+		RetryAfter: 1500 * time.Millisecond}})
 	form := url.Values{"To": {"+905321234567"}, "From": {"+1"}, "Body": {"x"}}
 	u := s.TwilioURL() + "/2010-04-01/Accounts/" + accountSID + "/Messages.json"
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, u, strings.NewReader(form.Encode()))
@@ -147,7 +149,8 @@ func TestStatsEndpoint(t *testing.T) {
 	addr := strings.TrimPrefix(s.SMTPURL(), "smtp://")
 	require.Equal(t, "ok", sendOnce(t, addr, "B@x.example"))
 	require.Equal(t, "ok", sendOnce(t, addr, "b@x.example"))
-	status, _ := createSMS(t, s, authToken, url.Values{"To": {"+905321234567"}, "From": {"+1"}, "Body": {"x"}})
+	status, _ := createSMS(t, s, authToken,
+		url.Values{"To": {"+905321234567"}, "From": {"+1"}, "Body": {"x"}})
 	require.Equal(t, http.StatusCreated, status)
 
 	resp, err := http.Get(s.TwilioURL() + devsink.StatsPath)

@@ -145,9 +145,10 @@ func NewRelay(st *store.Store, enqueuer *Enqueuer, logger *slog.Logger) *Relay {
 func (r *Relay) Once(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := r.store.MessagesRelay(ctx, r.batch, func(due []store.DueMessage) ([]int64, error) {
+		enqueue := func(due []store.DueMessage) ([]int64, error) {
 			return r.enqueuer.EnqueueNew(ctx, due)
-		})
+		}
+		n, err := r.store.MessagesRelay(ctx, r.batch, enqueue)
 		total += n
 		if err != nil || n < r.batch {
 			return total, err

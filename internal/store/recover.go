@@ -10,7 +10,8 @@ import (
 // MessagesQueued returns up to limit queued messages of running campaigns
 // with an ID above afterID, in ID order: after Redis lost the queue, every
 // one of them may have lost its task. Page with the last ID returned.
-func (s *Store) MessagesQueued(ctx context.Context, afterID int64, limit int) ([]DueMessage, error) {
+func (s *Store) MessagesQueued(ctx context.Context, afterID int64,
+	limit int) ([]DueMessage, error) {
 	rows, err := s.db.Query(ctx, `
 		SELECT m.id, m.channel FROM messages m JOIN campaigns k ON k.id = m.campaign_id
 		WHERE m.status = 'queued' AND k.status = 'running' AND m.id > $1

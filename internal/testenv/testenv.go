@@ -186,7 +186,8 @@ func DropDatabase(ctx context.Context, serverURL, name string) error {
 		return fmt.Errorf("testenv: drop database %s: %w", name, err)
 	}
 	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+
+		" WITH (FORCE)")
 	if err != nil {
 		return fmt.Errorf("testenv: drop database %s: %w", name, err)
 	}
