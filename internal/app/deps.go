@@ -37,10 +37,16 @@ func NewRelay(cfg config.Config, st *store.Store, logger *slog.Logger) (*queue.R
 	names := queue.Names{Prefix: cfg.QueuePrefix}
 	client := asynq.NewClient(opt)
 	inspector := asynq.NewInspector(opt)
-	enq := queue.NewEnqueuer(client, names)
+	enq := queue.NewEnqueuer(client, names).WithInspector(inspector)
+	watch, err := queue.NewLossWatch(opt, names)
+	if err != nil {
+		_, _ = client.Close(), inspector.Close()
+		return nil, nil, err
+	}
 	relay := queue.NewRelay(st, enq, logger).
-		WithReconciler(queue.NewReconciler(st, enq, inspector, names))
-	return relay, closers{client, inspector}, nil
+		WithReconciler(queue.NewReconciler(st, enq, inspector, names)).
+		WithLossWatch(watch)
+	return relay, closers{client, inspector, watch}, nil
 }
 
 // closers closes several things, returning the first error.

@@ -46,6 +46,7 @@ type devsinkCmd struct {
 	TwilioAddr string `default:"127.0.0.1:8026" help:"Fake Twilio API listen address."`
 	Rules      string `type:"existingfile" help:"Rules file: which addresses bounce and which numbers fail."`
 	Dir        string `help:"Directory to store accepted mail as .eml files."`
+	Faults     string `help:"Misbehave on purpose, e.g. smtp-temp-fail=0.2,twilio-429=0.1,seed=7 (default CRIER_DEVSINK_FAULTS)."`
 }
 
 func (c devsinkCmd) Run(g *Globals) error {
@@ -61,15 +62,27 @@ func (c devsinkCmd) Run(g *Globals) error {
 			return fmt.Errorf("rules %s: %w", c.Rules, err)
 		}
 	}
+	spec := c.Faults
+	if spec == "" {
+		spec = g.env.Getenv("CRIER_DEVSINK_FAULTS")
+	}
+	faults, err := devsink.ParseFaults(spec)
+	if err != nil {
+		return fmt.Errorf("--faults (or CRIER_DEVSINK_FAULTS): %w", err)
+	}
 	sink := devsink.New(devsink.Config{SMTPAddr: c.SMTPAddr, TwilioAddr: c.TwilioAddr,
 		AccountSID: g.cfg.Twilio.AccountSID, AuthToken: g.cfg.Twilio.AuthToken,
-		Rules: rules, Dir: c.Dir, Logger: g.logger})
+		Rules: rules, Dir: c.Dir, Faults: faults, Logger: g.logger})
 	if err := sink.Start(g.ctx); err != nil {
 		return err
 	}
 	defer sink.Close()
-	fmt.Fprintf(g.env.Stdout, "SMTP sink:   %s\nTwilio fake: %s (account %s)\nCtrl-C stops.\n",
-		sink.SMTPURL(), sink.TwilioURL(), g.cfg.Twilio.AccountSID)
+	fmt.Fprintf(g.env.Stdout, "SMTP sink:   %s\nTwilio fake: %s (account %s)\nStats:       %s\n",
+		sink.SMTPURL(), sink.TwilioURL(), g.cfg.Twilio.AccountSID, sink.TwilioURL()+devsink.StatsPath)
+	if spec != "" {
+		fmt.Fprintf(g.env.Stdout, "Faults:      %s (seed %d)\n", spec, sink.FaultSeed())
+	}
+	fmt.Fprintln(g.env.Stdout, "Ctrl-C stops.")
 	<-g.ctx.Done()
 	return nil
 }

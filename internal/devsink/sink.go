@@ -40,6 +40,9 @@ type Config struct {
 	// Dir, when set, receives every accepted mail as NNNNNN.eml (one file per
 	// recipient).
 	Dir string
+	// Faults make the servers misbehave on purpose (see Faults); the zero
+	// value injects none.
+	Faults Faults
 	// Logger receives the sink's records; nil discards them.
 	Logger *slog.Logger
 }
@@ -50,6 +53,7 @@ type Sink struct {
 	cfg      Config
 	log      *slog.Logger
 	cbClient *http.Client
+	faults   *faultInjector
 	life     context.Context // ended by Close; bounds callback deliveries
 	end      context.CancelFunc
 	wg       sync.WaitGroup
@@ -92,6 +96,7 @@ func New(cfg Config) *Sink {
 		cfg: cfg, log: log, life: life, end: end, idle: idle,
 		rules: cfg.Rules.clone(), bySID: make(map[string]*ReceivedSMS),
 		cbClient: &http.Client{Timeout: 5 * time.Second},
+		faults:   newFaultInjector(cfg.Faults),
 	}
 }
 
@@ -120,7 +125,7 @@ func (s *Sink) Start(ctx context.Context) error {
 	s.wg.Add(2)
 	s.stopCtx = context.AfterFunc(ctx, func() { _ = s.Close() })
 	s.mu.Unlock()
-	go s.serve("smtp", func() error { return smtpSrv.Serve(smtpLn) })
+	go s.serve("smtp", func() error { return smtpSrv.Serve(faultListener{smtpLn}) })
 	go s.serve("twilio", func() error { return httpSrv.Serve(httpLn) })
 	s.log.Info("devsink listening", "smtp", s.SMTPURL(), "twilio", s.TwilioURL())
 	return nil

@@ -46,8 +46,9 @@ func (n Names) For(channel string) string { return n.Prefix + channel }
 
 // Enqueuer puts messages into the queue.
 type Enqueuer struct {
-	client *asynq.Client
-	names  Names
+	client    *asynq.Client
+	inspector *asynq.Inspector // nil: a taken task ID counts as not queued
+	names     Names
 }
 
 // NewEnqueuer returns an enqueuer using client.
@@ -55,23 +56,56 @@ func NewEnqueuer(client *asynq.Client, names Names) *Enqueuer {
 	return &Enqueuer{client: client, names: names}
 }
 
+// WithInspector lets EnqueueNew look at the task holding a taken task ID, so
+// that a message whose task waits in the queue counts as queued.
+func (e *Enqueuer) WithInspector(inspector *asynq.Inspector) *Enqueuer {
+	e.inspector = inspector
+	return e
+}
+
 // Enqueue adds a send task per message. A message whose task is in the queue
 // already is not added again.
 func (e *Enqueuer) Enqueue(ctx context.Context, due []store.DueMessage) error {
+	_, err := e.EnqueueNew(ctx, due)
+	return err
+}
+
+// EnqueueNew is Enqueue that also returns the IDs of the messages a task will
+// run for: the ones whose task it created, and those whose task ID is taken by
+// a task that waits in the queue. A task ID taken by a task being handled
+// right now does not count: that task may be finishing without sending (its
+// campaign paused), which would leave a queued message with no task.
+func (e *Enqueuer) EnqueueNew(ctx context.Context, due []store.DueMessage) ([]int64, error) {
+	queued := make([]int64, 0, len(due))
 	for _, m := range due {
 		payload, err := json.Marshal(sendPayload{MessageID: m.ID})
 		if err != nil {
-			return fmt.Errorf("encode task of message %d: %w", m.ID, err)
+			return queued, fmt.Errorf("encode task of message %d: %w", m.ID, err)
 		}
 		task := asynq.NewTask(TypeSend, payload, asynq.TaskID(TaskID(m.ID)),
 			asynq.Queue(e.names.For(m.Channel)), asynq.MaxRetry(MaxRetry),
 			asynq.Timeout(2*time.Minute))
 		_, err = e.client.EnqueueContext(ctx, task)
-		if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-			return fmt.Errorf("enqueue message %d: %w", m.ID, err)
+		switch {
+		case err == nil:
+			queued = append(queued, m.ID)
+		case !errors.Is(err, asynq.ErrTaskIDConflict):
+			return queued, fmt.Errorf("enqueue message %d: %w", m.ID, err)
+		case e.waiting(m):
+			queued = append(queued, m.ID)
 		}
 	}
-	return nil
+	return queued, nil
+}
+
+// waiting reports whether the task of m is in the queue and not being
+// handled; false when that cannot be told.
+func (e *Enqueuer) waiting(m store.DueMessage) bool {
+	if e.inspector == nil {
+		return false
+	}
+	info, err := e.inspector.GetTaskInfo(e.names.For(m.Channel), TaskID(m.ID))
+	return err == nil && info.State != asynq.TaskStateActive
 }
 
 // Relay moves pending messages from the ledger into the queue.
@@ -79,6 +113,7 @@ type Relay struct {
 	store      *store.Store
 	enqueuer   *Enqueuer
 	reconciler *Reconciler // nil: no reconciliation
+	watch      *LossWatch  // nil: a lost queue waits for the reconciler
 	logger     *slog.Logger
 	batch      int
 }
@@ -92,18 +127,28 @@ func (r *Relay) WithReconciler(rec *Reconciler) *Relay {
 	return r
 }
 
+// WithLossWatch makes Run requeue every queued message at once when the watch
+// sees that Redis lost the queue. It needs a reconciler (WithReconciler).
+func (r *Relay) WithLossWatch(w *LossWatch) *Relay {
+	r.watch = w
+	return r
+}
+
 // NewRelay returns a relay that moves batches of messages.
 func NewRelay(st *store.Store, enqueuer *Enqueuer, logger *slog.Logger) *Relay {
 	return &Relay{store: st, enqueuer: enqueuer, logger: logger, batch: 500}
 }
 
 // Once relays every message that is due now and returns how many it queued.
+// It stops at a round that queued less than a batch, so that messages left
+// pending (their task ID still taken) wait for the next call.
 func (r *Relay) Once(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := r.store.MessagesRelay(ctx, r.batch, func(due []store.DueMessage) error {
-			return r.enqueuer.Enqueue(ctx, due)
-		})
+		enqueue := func(due []store.DueMessage) ([]int64, error) {
+			return r.enqueuer.EnqueueNew(ctx, due)
+		}
+		n, err := r.store.MessagesRelay(ctx, r.batch, enqueue)
 		total += n
 		if err != nil || n < r.batch {
 			return total, err
@@ -118,6 +163,7 @@ func (r *Relay) Run(ctx context.Context, interval time.Duration) {
 	defer ticker.Stop()
 	var reconciled time.Time
 	for {
+		r.recoverLostQueue(ctx)
 		n, err := r.Once(ctx)
 		if err != nil && ctx.Err() == nil {
 			r.logger.WarnContext(ctx, "Relay round failed; will retry", "error", err)
@@ -133,6 +179,30 @@ func (r *Relay) Run(ctx context.Context, interval time.Duration) {
 			return
 		case <-ticker.C:
 		}
+	}
+}
+
+// recoverLostQueue requeues every queued message when Redis lost the queue
+// since the last round.
+func (r *Relay) recoverLostQueue(ctx context.Context) {
+	if r.watch == nil || r.reconciler == nil {
+		return
+	}
+	lost, err := r.watch.Lost(ctx)
+	if err != nil || !lost {
+		return // Redis down: the relay round says so
+	}
+	n, err := r.reconciler.RequeueAll(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.logger.WarnContext(ctx, "Requeue after a lost queue failed; will retry", "error", err)
+		}
+		_ = r.watch.Forget(context.WithoutCancel(ctx)) // best effort; else the reconciler finds them
+		return
+	}
+	if n > 0 {
+		r.logger.WarnContext(ctx, "Redis lost the queue (flushed or restarted); requeued "+
+			"the queued messages from the ledger", "count", n)
 	}
 }
 

@@ -15,13 +15,16 @@ type DueMessage struct {
 }
 
 // MessagesRelay takes up to limit pending messages of running campaigns, calls
-// enqueue with them and marks them queued when enqueue succeeds, all under row
-// locks that other relays skip, so that several workers can relay at once. If
-// enqueue fails the rows stay pending and the next round tries again; the queue
-// refuses a task ID it holds already, so nothing is enqueued twice. It returns
-// how many messages were queued.
-func (s *Store) MessagesRelay(ctx context.Context, limit int, enqueue func([]DueMessage) error) (int, error) {
-	var due []DueMessage
+// enqueue with them and marks queued the ones enqueue says a task will run
+// for, all under row locks that other relays skip, so that several workers can
+// relay at once. The others stay pending for the next round: their task ID is
+// still taken by an earlier task, which may be finishing without sending (as
+// when a paused campaign hands its work back); marked queued, such a message
+// would be left with no task at all. If enqueue fails the rows stay pending and
+// the next round tries again. It returns how many messages were queued.
+func (s *Store) MessagesRelay(ctx context.Context, limit int,
+	enqueue func([]DueMessage) (queued []int64, err error)) (int, error) {
+	var queued int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
 			SELECT m.id, m.channel FROM messages m JOIN campaigns k ON k.id = m.campaign_id
@@ -30,25 +33,23 @@ func (s *Store) MessagesRelay(ctx context.Context, limit int, enqueue func([]Due
 		if err != nil {
 			return fmt.Errorf("select due messages: %w", err)
 		}
-		due, err = pgx.CollectRows(rows, pgx.RowToStructByPos[DueMessage])
+		due, err := pgx.CollectRows(rows, pgx.RowToStructByPos[DueMessage])
 		if err != nil || len(due) == 0 {
 			return err
 		}
-		if err := enqueue(due); err != nil {
+		ids, err := enqueue(due)
+		if err != nil {
 			return err
 		}
-		ids := make([]int64, len(due))
-		for i, m := range due {
-			ids[i] = m.ID
-		}
-		_, err = tx.Exec(ctx, `UPDATE messages SET status = 'queued'
+		tag, err := tx.Exec(ctx, `UPDATE messages SET status = 'queued'
 			WHERE id = ANY($1) AND status = 'pending'`, ids)
+		queued = tag.RowsAffected()
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("relay messages: %w", err)
 	}
-	return len(due), nil
+	return int(queued), nil
 }
 
 // Progress counts a campaign's messages by channel and status.
