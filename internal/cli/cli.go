@@ -48,6 +48,7 @@ type commands struct {
 	Demo     demoCmd     `cmd:"" help:"Run the whole loop on generated data and print the report."`
 	Config   configCmd   `cmd:"" help:"Print the configuration, secrets redacted."`
 	Bounces  bouncesCmd  `cmd:"" help:"Classify bounce messages."`
+	Bench    benchCmd    `cmd:"" help:"Measure a campaign end to end on the local stand-ins."`
 }
 
 // Run runs the command in args and returns the process exit code.

@@ -44,6 +44,7 @@ type devsinkCmd struct {
 	TwilioAddr string `default:"127.0.0.1:8026" help:"Fake Twilio API listen address."`
 	Rules      string `type:"existingfile" help:"Rules file: which addresses bounce and which numbers fail."`
 	Dir        string `help:"Directory to store accepted mail as .eml files."`
+	CountOnly  bool   `help:"Keep counts only, not messages (for benchmarks); see GET /devsink/stats on the Twilio address."`
 }
 
 func (c devsinkCmd) Run(g *Globals) error {
@@ -61,7 +62,7 @@ func (c devsinkCmd) Run(g *Globals) error {
 	}
 	sink := devsink.New(devsink.Config{SMTPAddr: c.SMTPAddr, TwilioAddr: c.TwilioAddr,
 		AccountSID: g.cfg.Twilio.AccountSID, AuthToken: g.cfg.Twilio.AuthToken,
-		Rules: rules, Dir: c.Dir, Logger: g.logger})
+		Rules: rules, Dir: c.Dir, Logger: g.logger, CountOnly: c.CountOnly})
 	if err := sink.Start(g.ctx); err != nil {
 		return err
 	}

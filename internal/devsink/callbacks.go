@@ -15,6 +15,9 @@ import (
 const (
 	maxCallbackAttempts = 4
 	callbackBackoff     = 25 * time.Millisecond
+	// maxCallbacksInFlight bounds the callbacks posted at once, as Twilio's
+	// own senders do: a burst of SMS must not open thousands of connections.
+	maxCallbacksInFlight = 32
 )
 
 // CallbackResult records one status callback the sink posted.
@@ -85,7 +88,10 @@ func (s *Sink) donePending(n int, res *CallbackResult) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if res != nil {
-		s.callbacks = append(s.callbacks, *res)
+		s.count.callbacks.Add(1)
+		if !s.cfg.CountOnly {
+			s.callbacks = append(s.callbacks, *res)
+		}
 	}
 	s.pending -= n
 	if s.pending == 0 {
@@ -117,9 +123,16 @@ func (s *Sink) runCallbacks(rec ReceivedSMS, errCode int) {
 		}
 		s.setStatus(rec.SID, status, code)
 		res := s.postCallback(rec, status, code)
+		s.logCallback(rec, status, res)
+		s.donePending(1, &res)
+	}
+}
+
+// logCallback logs a posted callback, unless the sink only counts.
+func (s *Sink) logCallback(rec ReceivedSMS, status string, res CallbackResult) {
+	if !s.cfg.CountOnly {
 		s.log.Info("devsink: callback posted", "sid", rec.SID, "status", status,
 			"http_status", res.HTTPStatus, "attempts", res.Attempts)
-		s.donePending(1, &res)
 	}
 }
 
@@ -188,6 +201,12 @@ func (s *Sink) postOnce(target string, params url.Values, signature string) (int
 	req.Header.Set("X-Twilio-Signature", signature)
 	req.Header.Set("User-Agent", "TwilioProxy/1.1")
 	req.Header.Set("I-Twilio-Idempotency-Token", params.Get("MessageSid")+"-"+params.Get("MessageStatus"))
+	select {
+	case s.cbSlots <- struct{}{}:
+	case <-s.life.Done():
+		return 0, fmt.Errorf("devsink: post callback: %w", s.life.Err())
+	}
+	defer func() { <-s.cbSlots }()
 	resp, err := s.cbClient.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("devsink: post callback: %w", err)

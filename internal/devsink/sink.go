@@ -42,6 +42,11 @@ type Config struct {
 	Dir string
 	// Logger receives the sink's records; nil discards them.
 	Logger *slog.Logger
+	// CountOnly keeps counts instead of messages (see Stats): accepted mail is
+	// read and dropped, SMS keep only what their callbacks need, finished
+	// callbacks are counted, not kept, and nothing is logged per message. It
+	// is for benchmarks, where holding 100,000 messages would measure the sink.
+	CountOnly bool
 }
 
 // Sink is a local SMTP server plus a fake Twilio API. Its methods are safe
@@ -50,6 +55,8 @@ type Sink struct {
 	cfg      Config
 	log      *slog.Logger
 	cbClient *http.Client
+	cbSlots  chan struct{} // bounds callbacks posted at once
+	count    counters
 	life     context.Context // ended by Close; bounds callback deliveries
 	end      context.CancelFunc
 	wg       sync.WaitGroup
@@ -91,7 +98,12 @@ func New(cfg Config) *Sink {
 	return &Sink{
 		cfg: cfg, log: log, life: life, end: end, idle: idle,
 		rules: cfg.Rules.clone(), bySID: make(map[string]*ReceivedSMS),
-		cbClient: &http.Client{Timeout: 5 * time.Second},
+		cbSlots: make(chan struct{}, maxCallbacksInFlight),
+		cbClient: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+			// Callbacks go to one crier server: keep connections to it open
+			// rather than opening (and leaving in TIME_WAIT) one per callback.
+			MaxIdleConns: 64, MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second,
+		}},
 	}
 }
 

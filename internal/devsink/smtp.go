@@ -159,6 +159,9 @@ func (c *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 
 // Data implements smtp.Session, storing one copy per recipient.
 func (c *session) Data(r io.Reader) error {
+	if c.sink.cfg.CountOnly {
+		return c.discardData(r)
+	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return fmt.Errorf("devsink: read data: %w", err)
@@ -196,6 +199,7 @@ func (s *Sink) storeEmail(e ReceivedEmail) error {
 	s.emails = append(s.emails, e)
 	n := len(s.emails)
 	s.mu.Unlock()
+	s.count.emails.Add(1)
 	s.log.Info("devsink: mail accepted", "rfc_message_id", e.MessageID, "count", n)
 	if s.cfg.Dir == "" {
 		return nil

@@ -55,6 +55,7 @@ func (s *Sink) newHTTPServer() *http.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", s.handleCreate)
 	mux.HandleFunc("GET /2010-04-01/Accounts/{AccountSid}/Messages/{file}", s.handleFetch)
+	mux.HandleFunc("GET /devsink/stats", s.handleStats)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, notFound(r.URL.Path))
 	})
@@ -89,7 +90,9 @@ func (s *Sink) handleCreate(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, apiErr)
 		return
 	}
-	s.log.Info("devsink: sms accepted", "sid", stored.SID)
+	if !s.cfg.CountOnly {
+		s.log.Info("devsink: sms accepted", "sid", stored.SID)
+	}
 	writeJSON(w, http.StatusCreated, s.resource(stored))
 }
 
@@ -118,8 +121,11 @@ func (s *Sink) accept(rec ReceivedSMS) (ReceivedSMS, *apiError) {
 	}
 	rec.SID, rec.Status, rec.DateCreated = newSID(), "queued", time.Now().UTC()
 	stored := rec
-	s.sms = append(s.sms, &stored)
+	if !s.cfg.CountOnly {
+		s.sms = append(s.sms, &stored)
+	}
 	s.bySID[rec.SID] = &stored
+	s.count.sms.Add(1)
 	if rec.StatusCallback != "" {
 		s.addPendingLocked(2) // "sent", then "delivered" or "undelivered"
 		s.wg.Add(1)
