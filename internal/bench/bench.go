@@ -46,6 +46,9 @@ type Options struct {
 	CeilingConns int
 	// Database names the benchmark's own database, dropped and created anew.
 	Database string
+	// ProfileDir, when set, receives 10-second CPU profiles of the worker and
+	// the devsink taken while they send (worker.pprof, devsink.pprof).
+	ProfileDir string
 	// Logs receives the subprocesses' stderr.
 	Logs io.Writer
 	// Logger receives the benchmark's progress records.
@@ -88,6 +91,8 @@ type run struct {
 	procs  []*process
 	sink   sinkClient
 	logger *slog.Logger
+
+	pprofSink, pprofWorker string // profiler addresses, "" when not profiling
 }
 
 // Run runs the benchmark with cfg's Postgres and Redis and returns what it
@@ -209,8 +214,15 @@ func (r *run) startStandIns(ctx context.Context) error {
 		"CRIER_PUBLIC_URL": r.cfg.PublicURL, "CRIER_RELAY_INTERVAL": "1s",
 		"CRIER_WORKER_CONCURRENCY": strconv.Itoa(r.cfg.Concurrency),
 	}
-	sink, err := start("devsink", r.opts.Binary, []string{"devsink", "--log-level", "warn",
-		"--count-only", "--smtp-addr", smtpAddr, "--twilio-addr", twilioAddr}, r.env, r.opts.Logs)
+	sinkArgs := []string{"devsink", "--log-level", "warn",
+		"--count-only", "--smtp-addr", smtpAddr, "--twilio-addr", twilioAddr}
+	if r.opts.ProfileDir != "" {
+		if r.pprofSink, err = freeAddr(); err != nil {
+			return err
+		}
+		sinkArgs = append(sinkArgs, "--pprof", r.pprofSink)
+	}
+	sink, err := start("devsink", r.opts.Binary, sinkArgs, r.env, r.opts.Logs)
 	if err != nil {
 		return err
 	}
@@ -314,12 +326,23 @@ func (r *run) planAndEnqueue(ctx context.Context, c *campaign.Campaign, relay in
 func (r *run) send(ctx context.Context, k store.Campaign, res *Result) error {
 	began := time.Now()
 	for i := range r.opts.Workers {
-		w, err := start("worker "+strconv.Itoa(i+1), r.opts.Binary,
-			[]string{"worker", "--log-level", "warn"}, r.env, r.opts.Logs)
+		args := []string{"worker", "--log-level", "warn"}
+		if i == 0 && r.opts.ProfileDir != "" {
+			addr, err := freeAddr()
+			if err != nil {
+				return err
+			}
+			r.pprofWorker = addr
+			args = append(args, "--pprof", addr)
+		}
+		w, err := start("worker "+strconv.Itoa(i+1), r.opts.Binary, args, r.env, r.opts.Logs)
 		if err != nil {
 			return err
 		}
 		r.procs = append(r.procs, w)
+	}
+	if r.opts.ProfileDir != "" {
+		go r.profile(ctx)
 	}
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()

@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -105,4 +107,49 @@ func waitHTTP(ctx context.Context, url string) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// profile saves 10-second CPU profiles of the first worker and the devsink,
+// taken two seconds after the workers started.
+func (r *run) profile(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(2 * time.Second):
+	}
+	var wg sync.WaitGroup
+	for name, addr := range map[string]string{"worker": r.pprofWorker, "devsink": r.pprofSink} {
+		wg.Go(func() {
+			url := "http://" + addr + "/debug/pprof/goroutine?debug=1"
+			if err := saveProfile(ctx, url, filepath.Join(r.opts.ProfileDir, name+".goroutines")); err != nil {
+				r.logger.WarnContext(ctx, "Could not list goroutines", "process", name, "error", err)
+			}
+			url = "http://" + addr + "/debug/pprof/profile?seconds=10"
+			if err := saveProfile(ctx, url, filepath.Join(r.opts.ProfileDir, name+".pprof")); err != nil {
+				r.logger.WarnContext(ctx, "Could not profile", "process", name, "error", err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func saveProfile(ctx context.Context, url, file string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -18,6 +18,7 @@ type benchCampaignCmd struct {
 	CeilingConns int    `default:"4" help:"Connections of the bare SMTP client."`
 	Database     string `default:"crier_bench" help:"The benchmark's own database, dropped and created anew."`
 	Verbose      bool   `help:"Show the processes' logs."`
+	Profile      string `type:"existingdir" help:"Save CPU profiles of the worker and the devsink here."`
 }
 
 func (c benchCampaignCmd) Run(g *Globals) error {
@@ -27,7 +28,7 @@ func (c benchCampaignCmd) Run(g *Globals) error {
 	}
 	opts := bench.Options{Binary: bin, Recipients: c.Recipients, Workers: c.Workers,
 		Concurrency: c.Concurrency, CeilingConns: c.CeilingConns, Database: c.Database,
-		Logger: g.logger}
+		ProfileDir: c.Profile, Logger: g.logger}
 	if c.Verbose {
 		opts.Logs = g.env.Stderr
 	}

@@ -13,11 +13,15 @@ import (
 type workerCmd struct {
 	Concurrency int    `help:"Messages sent at once (default CRIER_WORKER_CONCURRENCY)."`
 	Dir         string `type:"existingdir" help:"Directory holding campaigns/ and templates/."`
+	Pprof       string `help:"Serve Go's profiler on this loopback address (for measuring)."`
 }
 
 func (c workerCmd) Run(g *Globals) error {
 	if c.Concurrency > 0 {
 		g.cfg.Concurrency = c.Concurrency
+	}
+	if err := servePprof(g.ctx, c.Pprof, g.logger); err != nil {
+		return err
 	}
 	st, err := g.open(true)
 	if err != nil {
@@ -45,9 +49,13 @@ type devsinkCmd struct {
 	Rules      string `type:"existingfile" help:"Rules file: which addresses bounce and which numbers fail."`
 	Dir        string `help:"Directory to store accepted mail as .eml files."`
 	CountOnly  bool   `help:"Keep counts only, not messages (for benchmarks); see GET /devsink/stats on the Twilio address."`
+	Pprof      string `help:"Serve Go's profiler on this loopback address (for measuring)."`
 }
 
 func (c devsinkCmd) Run(g *Globals) error {
+	if err := servePprof(g.ctx, c.Pprof, g.logger); err != nil {
+		return err
+	}
 	var rules devsink.Rules
 	if c.Rules != "" {
 		f, err := os.Open(c.Rules)

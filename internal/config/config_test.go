@@ -238,7 +238,7 @@ func TestStringRedactsSecrets(t *testing.T) {
 		k, v, _ := strings.Cut(line, " ")
 		lines[k] = strings.TrimSpace(v)
 	}
-	require.Len(t, lines, 16, "one line per variable")
+	require.Len(t, lines, 18, "one line per variable")
 	require.Equal(t, "smtps://mailer:xxxxx@smtp.example.com:465", lines["CRIER_SMTP_URL"])
 	require.Equal(t, "postgres://crier:xxxxx@db:5432/crier", lines["CRIER_DATABASE_URL"])
 	require.Equal(t, "redis://:xxxxx@cache:6379/0", lines["CRIER_REDIS_URL"])

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -148,15 +149,21 @@ func TestMessageClaim(t *testing.T) {
 		b, _, id := pending(t)
 		var seen []int64
 		for range 2 {
-			_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) error {
-				for _, m := range due {
+			_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]string, error) {
+				tasks := make([]string, len(due))
+				for i, m := range due {
 					seen = append(seen, m.ID)
+					tasks[i] = "task-of-" + strconv.FormatInt(m.ID, 10)
 				}
-				return nil
+				return tasks, nil
 			})
 			require.NoError(t, err)
 		}
 		require.Equal(t, []int64{id}, seen)
+		var taskID string
+		require.NoError(t, b.st.Pool().QueryRow(b.ctx,
+			`SELECT task_id FROM messages WHERE id = $1`, id).Scan(&taskID))
+		require.Equal(t, "task-of-"+strconv.FormatInt(id, 10), taskID, "the ledger knows the task")
 	})
 }
 

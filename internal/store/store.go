@@ -46,9 +46,21 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	})
 }
 
+// defaultMaxConns is the connection pool size when the URL does not set one.
+const defaultMaxConns = 16
+
 // Open connects to Postgres and checks the connection.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
-	pool, err := pgxpool.New(ctx, databaseURL)
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		// pgx's default (the CPU count, at least 4) starves a worker whose
+		// batches each wait on their own statement; ?pool_max_conns= overrides.
+		cfg.MaxConns = max(cfg.MaxConns, defaultMaxConns)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
