@@ -110,12 +110,12 @@ func waitHTTP(ctx context.Context, url string) error {
 }
 
 // profile saves 10-second CPU profiles of the first worker and the devsink,
-// taken two seconds after the workers started.
+// taken for five seconds from one second after the workers started.
 func (r *run) profile(ctx context.Context) {
 	select {
 	case <-ctx.Done():
 		return
-	case <-time.After(2 * time.Second):
+	case <-time.After(time.Second):
 	}
 	var wg sync.WaitGroup
 	for name, addr := range map[string]string{"worker": r.pprofWorker, "devsink": r.pprofSink} {
@@ -124,7 +124,7 @@ func (r *run) profile(ctx context.Context) {
 			if err := saveProfile(ctx, url, filepath.Join(r.opts.ProfileDir, name+".goroutines")); err != nil {
 				r.logger.WarnContext(ctx, "Could not list goroutines", "process", name, "error", err)
 			}
-			url = "http://" + addr + "/debug/pprof/profile?seconds=10"
+			url = "http://" + addr + "/debug/pprof/profile?seconds=5"
 			if err := saveProfile(ctx, url, filepath.Join(r.opts.ProfileDir, name+".pprof")); err != nil {
 				r.logger.WarnContext(ctx, "Could not profile", "process", name, "error", err)
 			}

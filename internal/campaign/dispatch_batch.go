@@ -20,7 +20,8 @@ const MaxAttempts = 9
 // BatchLedger is the bulk part of the ledger: one statement per window of
 // messages instead of one per message.
 type BatchLedger interface {
-	MessagesClaim(ctx context.Context, ids []int64) ([]store.MessageToSend, store.Refusals, error)
+	MessagesSentAndClaim(ctx context.Context, sent []store.SentMessage,
+		ids []int64) ([]store.MessageToSend, store.Refusals, error)
 	MessagesSent(ctx context.Context, sent []store.SentMessage) error
 }
 
@@ -40,30 +41,79 @@ type Limiter interface {
 const maxSlowDowns = 5
 
 // SendBatch sends messages ids, all of one channel, as a batch task asks. It
-// works through them in windows of DispatcherConfig.Window: one statement
-// claims a window, its messages go out (e-mail one after another over a
-// pooled connection, SMS concurrently), and one statement records those the
-// provider accepted. Only a claimed window is in doubt if the worker dies, so
-// the window bounds the unknowns a crash can leave. It returns an error
-// wrapping ErrTemporary when some message should be retried later.
+// works through them in windows of DispatcherConfig.Window: a window is
+// claimed in the ledger, its messages go out (e-mail one after another over a
+// pooled connection, SMS concurrently), and those the provider accepted are
+// recorded in the same statement, and so the same commit, that claims the
+// next window. Only a claimed window is in doubt if the worker dies, so the
+// window bounds the unknowns a crash can leave. It returns an error wrapping
+// ErrTemporary when some message should be retried later.
 func (d *Dispatcher) SendBatch(ctx context.Context, ids []int64) error {
 	if d.batch == nil {
 		return d.sendEach(ctx, ids)
 	}
 	window := max(d.cfg.Window, 1)
 	var retry error
+	var sent []store.SentMessage // accepted by the provider, not yet recorded
 	for len(ids) > 0 {
 		n := min(len(ids), window)
-		err := d.sendWindow(ctx, ids[:n])
-		switch {
-		case errors.Is(err, ErrTemporary):
-			retry = err
-		case err != nil:
+		claimed, err := d.recordAndClaim(ctx, sent, ids[:n])
+		if err != nil {
 			return err
 		}
-		ids = ids[n:]
+		sent, ids = nil, ids[n:]
+		if len(claimed) == 0 {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return d.unclaim(ctx, claimed, err)
+		}
+		var failed error
+		sent, failed = d.sendWindow(ctx, claimed)
+		if failed != nil {
+			retry = failed
+		}
+	}
+	if err := d.recordSent(ctx, sent); err != nil {
+		return err
 	}
 	return retry
+}
+
+// recordAndClaim records sent and claims ids in one statement. The record
+// must survive a stopping worker: the sends happened.
+func (d *Dispatcher) recordAndClaim(ctx context.Context, sent []store.SentMessage,
+	ids []int64) ([]store.MessageToSend, error) {
+	claimCtx := ctx
+	if len(sent) > 0 {
+		claimCtx = context.WithoutCancel(ctx)
+	}
+	claimed, refused, err := d.batch.MessagesSentAndClaim(claimCtx, sent, ids)
+	if err != nil {
+		if rerr := d.recordSent(ctx, sent); rerr != nil {
+			return nil, rerr
+		}
+		return nil, fmt.Errorf("%w: %w", ErrTemporary, err)
+	}
+	if refused.Interrupted > 0 {
+		d.logger.WarnContext(ctx, "Messages were interrupted mid-send; recorded as unknown",
+			"count", refused.Interrupted)
+	}
+	return claimed, nil
+}
+
+// recordSent records messages the provider accepted, trying twice: a message
+// left sending would become unknown although it was sent.
+func (d *Dispatcher) recordSent(ctx context.Context, sent []store.SentMessage) error {
+	ctx = context.WithoutCancel(ctx)
+	err := d.batch.MessagesSent(ctx, sent)
+	if err != nil {
+		err = d.batch.MessagesSent(ctx, sent)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrTemporary, err)
+	}
+	return nil
 }
 
 // sendEach sends through the one-message path, for a ledger without bulk
@@ -78,23 +128,14 @@ func (d *Dispatcher) sendEach(ctx context.Context, ids []int64) error {
 	return retry
 }
 
-// sendWindow claims, sends and records one window.
-func (d *Dispatcher) sendWindow(ctx context.Context, ids []int64) error {
-	claimed, refused, err := d.batch.MessagesClaim(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrTemporary, err)
-	}
-	if refused.Interrupted > 0 {
-		d.logger.WarnContext(ctx, "Messages were interrupted mid-send; recorded as unknown",
-			"count", refused.Interrupted)
-	}
-	if len(claimed) == 0 {
-		return nil
-	}
+// sendWindow sends the claimed messages of one window. It returns those the
+// provider accepted, to be recorded with the next claim, and settles the
+// others one by one (they are few, and each needs its reason); the error
+// wraps ErrTemporary when some of them should be retried later.
+func (d *Dispatcher) sendWindow(ctx context.Context, claimed []store.MessageToSend) ([]store.SentMessage, error) {
 	if err := d.take(ctx, claimed); err != nil {
-		return d.unclaim(ctx, claimed, err)
+		return nil, d.unclaim(ctx, claimed, err)
 	}
-
 	results := make([]sendResult, len(claimed))
 	if claimed[0].Channel == ChannelSMS {
 		var wg sync.WaitGroup
@@ -107,7 +148,21 @@ func (d *Dispatcher) sendWindow(ctx context.Context, ids []int64) error {
 			results[i] = d.deliverPatiently(ctx, claimed[i])
 		}
 	}
-	return d.record(ctx, claimed, results)
+
+	settleCtx := context.WithoutCancel(ctx)
+	sent := make([]store.SentMessage, 0, len(claimed))
+	var retry error
+	for i, r := range results {
+		m := claimed[i]
+		if r.err == nil {
+			sent = append(sent, store.SentMessage{ID: m.ID, ProviderID: r.receipt.ProviderID})
+			continue
+		}
+		if err := d.settle(settleCtx, m, r.err, m.Attempts >= MaxAttempts); err != nil {
+			retry = err
+		}
+	}
+	return sent, retry
 }
 
 // sendResult is what became of one claimed message.
@@ -191,31 +246,4 @@ func slowDown(err error) (time.Duration, bool) {
 func backoff(n int) time.Duration {
 	d := min(time.Second<<min(n, 6), time.Minute)
 	return d/2 + rand.N(d/2+1)
-}
-
-// record writes the outcome of a window: the accepted messages in one
-// statement, the rest one by one (they are few, and each needs its reason).
-func (d *Dispatcher) record(ctx context.Context, claimed []store.MessageToSend, results []sendResult) error {
-	// The sends happened: their record must not be lost to a stopping worker.
-	ctx = context.WithoutCancel(ctx)
-	sent := make([]store.SentMessage, 0, len(claimed))
-	for i, r := range results {
-		if r.err == nil {
-			sent = append(sent, store.SentMessage{ID: claimed[i].ID, ProviderID: r.receipt.ProviderID})
-		}
-	}
-	if err := d.batch.MessagesSent(ctx, sent); err != nil {
-		return fmt.Errorf("%w: %w", ErrTemporary, err)
-	}
-	var retry error
-	for i, r := range results {
-		if r.err == nil {
-			continue
-		}
-		m := claimed[i]
-		if err := d.settle(ctx, m, r.err, m.Attempts >= MaxAttempts); err != nil {
-			retry = err
-		}
-	}
-	return retry
 }

@@ -12,13 +12,14 @@ type benchCmd struct {
 }
 
 type benchCampaignCmd struct {
-	Recipients   int    `default:"100000" help:"Contacts; each gets one e-mail and one SMS."`
-	Workers      int    `default:"1" help:"crier worker processes."`
-	Concurrency  int    `help:"CRIER_WORKER_CONCURRENCY of each worker (default: the environment's)."`
-	CeilingConns int    `default:"4" help:"Connections of the bare SMTP client."`
-	Database     string `default:"crier_bench" help:"The benchmark's own database, dropped and created anew."`
-	Verbose      bool   `help:"Show the processes' logs."`
-	Profile      string `type:"existingdir" help:"Save CPU profiles of the worker and the devsink here."`
+	Recipients   int      `default:"100000" help:"Contacts; each gets one e-mail and one SMS."`
+	Workers      int      `default:"1" help:"crier worker processes."`
+	Channels     []string `enum:"email,sms" default:"email,sms" help:"Channels to send on."`
+	Concurrency  int      `help:"CRIER_WORKER_CONCURRENCY of each worker (default: the environment's)."`
+	CeilingConns int      `default:"4" help:"Connections of the bare SMTP client."`
+	Database     string   `default:"crier_bench" help:"The benchmark's own database, dropped and created anew."`
+	Verbose      bool     `help:"Show the processes' logs."`
+	Profile      string   `type:"existingdir" help:"Save CPU profiles of the worker and the devsink here."`
 }
 
 func (c benchCampaignCmd) Run(g *Globals) error {
@@ -27,7 +28,7 @@ func (c benchCampaignCmd) Run(g *Globals) error {
 		return fmt.Errorf("bench: find the crier binary: %w", err)
 	}
 	opts := bench.Options{Binary: bin, Recipients: c.Recipients, Workers: c.Workers,
-		Concurrency: c.Concurrency, CeilingConns: c.CeilingConns, Database: c.Database,
+		Concurrency: c.Concurrency, Channels: c.Channels, CeilingConns: c.CeilingConns, Database: c.Database,
 		ProfileDir: c.Profile, Logger: g.logger}
 	if c.Verbose {
 		opts.Logs = g.env.Stderr

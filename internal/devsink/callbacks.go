@@ -15,8 +15,8 @@ import (
 const (
 	maxCallbackAttempts = 4
 	callbackBackoff     = 25 * time.Millisecond
-	// maxCallbacksInFlight bounds the callbacks posted at once, as Twilio's
-	// own senders do: a burst of SMS must not open thousands of connections.
+	// maxCallbacksInFlight is the number of callback posters: a burst of SMS
+	// must not open thousands of connections to crier.
 	maxCallbacksInFlight = 32
 )
 
@@ -99,16 +99,79 @@ func (s *Sink) donePending(n int, res *CallbackResult) {
 	}
 }
 
+// callbackJob is the callbacks of one message, due at a time.
+type callbackJob struct {
+	rec     ReceivedSMS
+	errCode int
+	due     time.Time
+}
+
+// scheduleCallbacksLocked queues the callbacks of rec; s.mu is held. A fixed
+// set of posters works the queue in order (every job has the same delay, so
+// arrival order is due order): a burst of 100,000 SMS costs a queue entry
+// each, not a goroutine each.
+func (s *Sink) scheduleCallbacksLocked(rec ReceivedSMS, errCode int) {
+	s.addPendingLocked(2) // "sent", then "delivered" or "undelivered"
+	s.wg.Add(1)
+	s.cbQueue = append(s.cbQueue, callbackJob{rec: rec, errCode: errCode,
+		due: time.Now().Add(s.cfg.CallbackDelay)})
+	if !s.postersStarted {
+		s.postersStarted = true
+		for range maxCallbacksInFlight {
+			go s.postCallbacks()
+		}
+	}
+	select {
+	case s.cbReady <- struct{}{}:
+	default:
+	}
+}
+
+// postCallbacks works the callback queue until the sink closes and the queue
+// is empty.
+func (s *Sink) postCallbacks() {
+	for {
+		s.mu.Lock()
+		if len(s.cbQueue) == 0 {
+			s.mu.Unlock()
+			select {
+			case <-s.cbReady:
+				continue
+			case <-s.life.Done():
+				s.mu.Lock()
+				empty := len(s.cbQueue) == 0
+				s.mu.Unlock()
+				if empty {
+					return
+				}
+				continue
+			}
+		}
+		job := s.cbQueue[0]
+		s.cbQueue[0] = callbackJob{}
+		s.cbQueue = s.cbQueue[1:]
+		more := len(s.cbQueue) > 0
+		s.mu.Unlock()
+		if more {
+			select { // wake another poster for the next job
+			case s.cbReady <- struct{}{}:
+			default:
+			}
+		}
+		s.runCallbacks(job.rec, job.errCode, job.due)
+	}
+}
+
 // runCallbacks posts "sent" and then "delivered" (or "undelivered" with
-// errCode when errCode != 0) after the configured delay, as Twilio does.
-func (s *Sink) runCallbacks(rec ReceivedSMS, errCode int) {
+// errCode when errCode != 0) once due, as Twilio does after a delay.
+func (s *Sink) runCallbacks(rec ReceivedSMS, errCode int, due time.Time) {
 	defer s.wg.Done()
 	final := "delivered"
 	if errCode != 0 {
 		final = "undelivered"
 	}
 	statuses := []string{"sent", final}
-	if !s.pause(s.cfg.CallbackDelay) {
+	if !s.pause(max(time.Until(due), 0)) {
 		s.donePending(len(statuses), nil)
 		return
 	}
@@ -201,12 +264,6 @@ func (s *Sink) postOnce(target string, params url.Values, signature string) (int
 	req.Header.Set("X-Twilio-Signature", signature)
 	req.Header.Set("User-Agent", "TwilioProxy/1.1")
 	req.Header.Set("I-Twilio-Idempotency-Token", params.Get("MessageSid")+"-"+params.Get("MessageStatus"))
-	select {
-	case s.cbSlots <- struct{}{}:
-	case <-s.life.Done():
-		return 0, fmt.Errorf("devsink: post callback: %w", s.life.Err())
-	}
-	defer func() { <-s.cbSlots }()
 	resp, err := s.cbClient.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("devsink: post callback: %w", err)

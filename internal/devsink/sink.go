@@ -55,7 +55,7 @@ type Sink struct {
 	cfg      Config
 	log      *slog.Logger
 	cbClient *http.Client
-	cbSlots  chan struct{} // bounds callbacks posted at once
+	cbReady  chan struct{} // wakes a callback poster
 	count    counters
 	life     context.Context // ended by Close; bounds callback deliveries
 	end      context.CancelFunc
@@ -68,13 +68,16 @@ type Sink struct {
 	sms       []*ReceivedSMS
 	bySID     map[string]*ReceivedSMS
 	callbacks []CallbackResult
-	pending   int
-	idle      chan struct{} // closed while pending == 0
-	smtpLn    net.Listener
-	httpLn    net.Listener
-	smtpSrv   *smtp.Server
-	httpSrv   *http.Server
-	stopCtx   func() bool
+	cbQueue   []callbackJob // callbacks not yet posted, in due order
+	// postersStarted says the callback posters run.
+	postersStarted bool
+	pending        int
+	idle           chan struct{} // closed while pending == 0
+	smtpLn         net.Listener
+	httpLn         net.Listener
+	smtpSrv        *smtp.Server
+	httpSrv        *http.Server
+	stopCtx        func() bool
 }
 
 // New returns a Sink for cfg; call Start to listen.
@@ -98,7 +101,7 @@ func New(cfg Config) *Sink {
 	return &Sink{
 		cfg: cfg, log: log, life: life, end: end, idle: idle,
 		rules: cfg.Rules.clone(), bySID: make(map[string]*ReceivedSMS),
-		cbSlots: make(chan struct{}, maxCallbacksInFlight),
+		cbReady: make(chan struct{}, 1),
 		cbClient: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
 			// Callbacks go to one crier server: keep connections to it open
 			// rather than opening (and leaving in TIME_WAIT) one per callback.

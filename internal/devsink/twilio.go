@@ -127,9 +127,7 @@ func (s *Sink) accept(rec ReceivedSMS) (ReceivedSMS, *apiError) {
 	s.bySID[rec.SID] = &stored
 	s.count.sms.Add(1)
 	if rec.StatusCallback != "" {
-		s.addPendingLocked(2) // "sent", then "delivered" or "undelivered"
-		s.wg.Add(1)
-		go s.runCallbacks(rec, s.rules.UndeliveredNumbers[rec.To])
+		s.scheduleCallbacksLocked(rec, s.rules.UndeliveredNumbers[rec.To])
 	}
 	return rec, nil
 }
