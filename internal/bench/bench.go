@@ -310,10 +310,8 @@ func (r *run) planAndEnqueue(ctx context.Context, c *campaign.Campaign, relay in
 		channels = r.opts.Channels
 	}
 	began := time.Now()
-	for _, channel := range channels {
-		if _, err := r.st.MessagesPlan(ctx, k.ID, channel, store.Audience{}); err != nil {
-			return k, err
-		}
+	if _, err := app.Plan(ctx, r.st, k.ID, channels, store.Audience{}); err != nil {
+		return k, err
 	}
 	res.Plan = time.Since(began)
 	r.logger.InfoContext(ctx, "Planned", "seconds", res.Plan.Seconds())

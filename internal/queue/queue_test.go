@@ -473,6 +473,25 @@ func TestRelayOnce(t *testing.T) {
 		require.Equal(t, 4, n)
 	})
 
+	t.Run("AScheduledCampaignWaitsForItsTime", func(t *testing.T) {
+		t.Parallel()
+		l, q := newLedger(t), newRedisQueue(t)
+		l.addContacts(t, 2)
+		k := l.plan(t, "scheduled")
+		later := time.Now().Add(time.Hour)
+		require.NoError(t, l.st.CampaignSchedule(t.Context(), k.ID, &later))
+		relay := queue.NewRelay(l.st, queue.NewEnqueuer(q.client, q.names), discard)
+		n, err := relay.Once(t.Context())
+		require.NoError(t, err)
+		require.Zero(t, n, "nothing goes out before send_at")
+
+		earlier := time.Now().Add(-time.Minute)
+		require.NoError(t, l.st.CampaignSchedule(t.Context(), k.ID, &earlier))
+		n, err = relay.Once(t.Context())
+		require.NoError(t, err)
+		require.Equal(t, 4, n)
+	})
+
 	t.Run("MessageAlreadyInTheQueueIsNotDoubled", func(t *testing.T) {
 		t.Parallel()
 		l, q := newLedger(t), newRedisQueue(t)

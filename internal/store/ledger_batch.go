@@ -70,13 +70,20 @@ func (s *Store) MessagesSentAndClaim(ctx context.Context, sent []SentMessage,
 }
 
 // recordSentSQL moves messages $1 (provider IDs $2) from sending or unknown
-// to sent.
+// to sent. A window is recorded when the next is claimed, so a provider's
+// callback may come first and move a message on to delivered or bounced:
+// such a message keeps its status and gets its send time and provider ID.
 const recordSentSQL = `
-	UPDATE messages m SET status = 'sent', error_code = '', error_detail = '',
+	UPDATE messages m SET
+		status = CASE WHEN m.status IN ('sending', 'unknown') THEN 'sent' ELSE m.status END,
+		error_code = CASE WHEN m.status IN ('sending', 'unknown') THEN '' ELSE m.error_code END,
+		error_detail = CASE WHEN m.status IN ('sending', 'unknown') THEN ''
+			ELSE m.error_detail END,
 		provider_id = CASE WHEN v.provider_id = '' THEN m.provider_id ELSE v.provider_id END,
-		sent_at = now()
+		sent_at = COALESCE(m.sent_at, now())
 	FROM unnest($1::bigint[], $2::text[]) AS v(id, provider_id)
-	WHERE m.id = v.id AND m.status IN ('sending', 'unknown')`
+	WHERE m.id = v.id AND (m.status IN ('sending', 'unknown')
+		OR (m.status IN ('delivered', 'bounced', 'failed') AND m.sent_at IS NULL))`
 
 func splitSent(sent []SentMessage) ([]int64, []string) {
 	ids := make([]int64, len(sent))

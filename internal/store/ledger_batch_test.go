@@ -160,3 +160,23 @@ func TestMessagesSentAndClaim(t *testing.T) {
 	require.Equal(t, store.Refusals{}, refused)
 	require.Equal(t, "sent", statusOf(t, b, ids[0]))
 }
+
+func TestMessagesSentAfterTheCallbackCame(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, ids := planned(t, b, "early", 1)
+	_, _, err := b.st.MessagesClaim(b.ctx, ids)
+	require.NoError(t, err)
+	// The provider's callback beat the worker's record of the window.
+	require.NoError(t, b.st.MessageDelivered(b.ctx, ids[0]))
+
+	require.NoError(t, b.st.MessagesSent(b.ctx, []store.SentMessage{{ID: ids[0],
+		ProviderID: "SM1"}}))
+	var status, providerID string
+	var sentAt bool
+	require.NoError(t, b.st.Pool().QueryRow(b.ctx, `SELECT status, provider_id,
+		sent_at IS NOT NULL FROM messages WHERE id = $1`, ids[0]).Scan(&status, &providerID, &sentAt))
+	require.Equal(t, "delivered", status, "never moved back")
+	require.Equal(t, "SM1", providerID)
+	require.True(t, sentAt, "the ledger still says it was sent")
+}

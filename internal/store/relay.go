@@ -30,6 +30,7 @@ func (s *Store) MessagesRelay(ctx context.Context, limit int,
 			SELECT m.id, m.channel, m.task_id FROM messages m
 			JOIN campaigns k ON k.id = m.campaign_id
 			WHERE m.status = 'pending' AND k.status = 'running'
+				AND (k.send_at IS NULL OR k.send_at <= now())
 			ORDER BY m.id LIMIT $1 FOR UPDATE OF m SKIP LOCKED`, limit)
 		if err != nil {
 			return fmt.Errorf("select due messages: %w", err)
@@ -169,4 +170,42 @@ func (s *Store) MessagesRequeued(ctx context.Context, ids []int64, taskIDs []str
 		return fmt.Errorf("touch %d requeued messages: %w", len(ids), err)
 	}
 	return nil
+}
+
+// OwnerProgress is one manager's messages of a campaign by channel and status.
+type OwnerProgress struct {
+	OwnerID  int64 // 0: contacts without an owner
+	Name     string
+	Progress Progress
+}
+
+// CampaignProgressByOwner counts the campaign's messages per owning manager,
+// channel and status, managers by name.
+func (s *Store) CampaignProgressByOwner(ctx context.Context, campaignID int64) ([]OwnerProgress, error) {
+	rows, err := s.db.Query(ctx, `
+		SELECT COALESCE(m.owner_id, 0), COALESCE(u.name, ''), m.channel, m.status, count(*)
+		FROM messages m LEFT JOIN users u ON u.id = m.owner_id
+		WHERE m.campaign_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 2, 1`, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d progress by manager: %w", campaignID, err)
+	}
+	defer rows.Close()
+	var out []OwnerProgress
+	for rows.Next() {
+		var owner int64
+		var name, channel, status string
+		var n int
+		if err := rows.Scan(&owner, &name, &channel, &status, &n); err != nil {
+			return nil, fmt.Errorf("campaign %d progress by manager: %w", campaignID, err)
+		}
+		if len(out) == 0 || out[len(out)-1].OwnerID != owner {
+			out = append(out, OwnerProgress{OwnerID: owner, Name: name, Progress: Progress{}})
+		}
+		p := out[len(out)-1].Progress
+		if p[channel] == nil {
+			p[channel] = map[string]int{}
+		}
+		p[channel][status] = n
+	}
+	return out, rows.Err()
 }
