@@ -67,21 +67,20 @@ func serveFake(c net.Conn, sc fakeScript, done <-chan struct{}) {
 	r, w := bufio.NewReader(c), bufio.NewWriter(c)
 	reply := func(s string) { _, _ = w.WriteString(s + "\r\n"); _ = w.Flush() }
 	reply("220 fake ESMTP")
-	delivered := false
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {
 			return
 		}
 		verb := strings.ToUpper(strings.Fields(line + " x")[0])
-		if !fakeCommand(verb, sc, r, reply, done, &delivered) {
+		if !fakeCommand(verb, sc, r, reply, done) {
 			return
 		}
 	}
 }
 
 // fakeCommand answers one command; false means the conversation ends.
-func fakeCommand(verb string, sc fakeScript, r *bufio.Reader, reply func(string), done <-chan struct{}, delivered *bool) bool {
+func fakeCommand(verb string, sc fakeScript, r *bufio.Reader, reply func(string), done <-chan struct{}) bool {
 	switch verb {
 	case "EHLO":
 		reply("250-fake\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME")
@@ -94,7 +93,6 @@ func fakeCommand(verb string, sc fakeScript, r *bufio.Reader, reply func(string)
 		if !fakeData(r, sc.onData, done, reply) {
 			return false
 		}
-		*delivered = true
 		return !sc.closeAfterDelivery
 	case "RSET":
 		reply("250 2.0.0 OK")

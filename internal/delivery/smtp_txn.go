@@ -68,10 +68,9 @@ func classifyStage(se *stageError) *Error {
 			e.Enhanced = enh
 		}
 	}
+	// Without a reply, MAIL, RCPT and DATA failed before anything was handed
+	// over (Temporary); the content or the final dot may have arrived
+	// (Ambiguous). kindForReason knows both.
 	e.Kind = kindForReason(se.stage, code)
-	if code == 0 && se.stage != mail.ErrWriteContent && se.stage != mail.ErrSMTPDataClose &&
-		isNetworkError(se.err) && se.stage != mail.ErrGetSender && se.stage != mail.ErrGetRcpts {
-		e.Kind = Temporary // the connection failed before the message was handed over
-	}
 	return e
 }

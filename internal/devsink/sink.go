@@ -43,9 +43,10 @@ type Config struct {
 	// Logger receives the sink's records; nil discards them.
 	Logger *slog.Logger
 	// CountOnly keeps counts instead of messages (see Stats): accepted mail is
-	// read and dropped, SMS keep only what their callbacks need, finished
-	// callbacks are counted, not kept, and nothing is logged per message. It
-	// is for benchmarks, where holding 100,000 messages would measure the sink.
+	// read and dropped, an SMS is kept only until its callbacks are posted (so
+	// fetching one answers 404), finished callbacks are counted, not kept, and
+	// nothing is logged per message. It is for benchmarks, where holding
+	// 100,000 messages would measure the sink.
 	CountOnly bool
 }
 
