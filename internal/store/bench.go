@@ -69,3 +69,15 @@ func (s *Store) BenchSendSpans(ctx context.Context, campaignID int64) (map[strin
 	}
 	return out, nil
 }
+
+// BenchOpen counts a campaign's messages still pending, queued or sending,
+// through the partial index that holds exactly those.
+func (s *Store) BenchOpen(ctx context.Context, campaignID int64) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM messages WHERE campaign_id = $1
+		AND status IN ('pending', 'queued', 'sending')`, campaignID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("open messages of campaign %d: %w", campaignID, err)
+	}
+	return n, nil
+}
