@@ -214,7 +214,7 @@ func (r *run) startStandIns(ctx context.Context) error {
 		"CRIER_DATABASE_URL": r.cfg.DatabaseURL, "CRIER_REDIS_URL": r.cfg.RedisURL,
 		"CRIER_QUEUE_PREFIX": r.cfg.QueuePrefix, "CRIER_SMTP_URL": r.cfg.SMTPURL,
 		"TWILIO_API_URL": r.cfg.Twilio.APIURL, "CRIER_HTTP_ADDR": httpAddr,
-		"CRIER_PUBLIC_URL": r.cfg.PublicURL, "CRIER_RELAY_INTERVAL": "1s",
+		"CRIER_PUBLIC_URL":         r.cfg.PublicURL,
 		"CRIER_WORKER_CONCURRENCY": strconv.Itoa(r.cfg.Concurrency),
 	}
 	sinkArgs := []string{"devsink", "--log-level", "warn",
@@ -349,16 +349,21 @@ func (r *run) send(ctx context.Context, k store.Campaign, res *Result) error {
 	if r.opts.ProfileDir != "" {
 		go r.profile(ctx)
 	}
-	// Watching must not compete with what it watches: the open messages are
-	// counted through their partial index, callbacks by the sink's counters,
-	// and the whole ledger is read once, at the end.
-	callbacksBefore := r.sink.stats(ctx).Callbacks
+	// Watching must not compete with what it watches: the sink's counters
+	// say when every planned message arrived, the ledger is asked only then
+	// (every 2s until nothing is open: a count of open messages walks an
+	// index that holds every message that was ever open), and callbacks are
+	// counted by the sink.
+	before := r.sink.stats(ctx)
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
-	lastLog := time.Now()
+	lastLog, lastLook := time.Now(), time.Time{}
 	var smsSent int64 = -1 // known once nothing is open
 	for {
-		if smsSent < 0 {
+		st := r.sink.stats(ctx)
+		arrived := st.Emails - before.Emails + st.SMS - before.SMS
+		if smsSent < 0 && arrived >= int64(res.Enqueued) && time.Since(lastLook) > 2*time.Second {
+			lastLook = time.Now()
 			open, err := r.st.BenchOpen(ctx, k.ID)
 			if err != nil {
 				return err
@@ -370,17 +375,14 @@ func (r *run) send(ctx context.Context, k store.Campaign, res *Result) error {
 				}
 				smsSent = int64(spans["sms"].Sent)
 			}
-			if time.Since(lastLog) > 5*time.Second {
-				r.logger.InfoContext(ctx, "Sending", "open", open)
-				lastLog = time.Now()
-			}
 		}
-		if smsSent >= 0 {
-			st := r.sink.stats(ctx)
-			if st.CallbacksPending == 0 && st.Callbacks-callbacksBefore >= 2*smsSent {
-				res.LastCallback = time.Since(began)
-				break
-			}
+		if smsSent >= 0 && st.CallbacksPending == 0 && st.Callbacks-before.Callbacks >= 2*smsSent {
+			res.LastCallback = time.Since(began)
+			break
+		}
+		if time.Since(lastLog) > 5*time.Second {
+			r.logger.InfoContext(ctx, "Sending", "arrived", arrived, "of", res.Enqueued)
+			lastLog = time.Now()
 		}
 		select {
 		case <-ctx.Done():
