@@ -183,6 +183,16 @@ func setCampaignStatus(g *Globals, slug, status string) error {
 		return err
 	}
 	if status == "running" {
+		// Queue what the pause handed back at once, rather than waiting for
+		// a worker's relay round.
+		relay, client, err := app.NewRelay(g.cfg, st, g.logger)
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		if _, err := relay.Once(g.ctx); err != nil {
+			return err
+		}
 		status = "running again; it continues from the ledger"
 	}
 	fmt.Fprintf(g.env.Stdout, "Campaign %s is now %s.\n", slug, status)

@@ -175,27 +175,42 @@ func (r *Relay) Once(ctx context.Context) (int, error) {
 	}
 }
 
-// Run relays every interval, and reconciles every ReconcileEvery, until ctx
+// idleStretch is how far Run stretches its interval while rounds find
+// nothing: looking for pending messages walks an index that keeps an entry
+// for every message that was ever open until autovacuum runs, 400 ms at
+// 200,000 messages, and every worker looks. Launching and resuming relay at
+// once themselves; this loop is the safety net.
+const idleStretch = 8
+
+// Run relays every interval — up to idleStretch times less often while
+// there is nothing to relay — and reconciles every ReconcileEvery, until ctx
 // is done.
 func (r *Relay) Run(ctx context.Context, interval time.Duration) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
+	timer := time.NewTimer(interval)
+	defer timer.Stop()
 	var reconciled time.Time
+	wait := interval
 	for {
 		n, err := r.Once(ctx)
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case err != nil && ctx.Err() == nil:
 			r.logger.WarnContext(ctx, "Relay round failed; will retry", "error", err)
-		} else if n > 0 {
+			wait = interval
+		case n > 0:
 			r.logger.InfoContext(ctx, "Relayed messages", "count", n)
+			wait = interval
+		default:
+			wait = min(2*wait, idleStretch*interval)
 		}
 		if r.reconciler != nil && time.Since(reconciled) >= ReconcileEvery {
 			r.reconcile(ctx)
 			reconciled = time.Now()
 		}
+		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
 			return
-		case <-ticker.C:
+		case <-timer.C:
 		}
 	}
 }
