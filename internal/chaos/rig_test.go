@@ -577,7 +577,7 @@ type outcome struct {
 func (r *rig) verify(allowed ...string) outcome {
 	r.t.Helper()
 	msgs, st := r.ledger(), r.stats()
-	received := map[string]map[string]int{"email": st.Emails, "sms": st.SMS}
+	received := map[string]map[string]int{"email": st.EmailsTo, "sms": st.SMSTo}
 	ok := map[string]bool{}
 	for _, s := range allowed {
 		ok[s] = true
@@ -638,7 +638,7 @@ func (r *rig) verify(allowed ...string) outcome {
 	r.t.Logf("unknown: %d, of which the sinks received %d (once each) and %d never arrived",
 		res.unknown, res.unknownReceived, res.unknown-res.unknownReceived)
 	r.t.Logf("sinks: %d e-mails, %d SMS received (%d SMS delivered, %d undelivered); "+
-		"faults injected %+v", len(st.Emails), len(st.SMS), st.SMSStatus["delivered"],
+		"faults injected %+v", len(st.EmailsTo), len(st.SMSTo), st.SMSStatus["delivered"],
 		st.SMSStatus["undelivered"], st.Faults)
 	require.Empty(r.t, problems, "the ledger and the sinks disagree")
 	return res

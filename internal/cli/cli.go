@@ -50,6 +50,7 @@ type commands struct {
 	Config   configCmd   `cmd:"" help:"Print the configuration, secrets redacted."`
 	Bounces  bouncesCmd  `cmd:"" help:"Classify bounce messages."`
 	User     userCmd     `cmd:"" help:"Manage the web app's users."`
+	Bench    benchCmd    `cmd:"" help:"Measure a campaign end to end on the local stand-ins."`
 }
 
 // Run runs the command in args and returns the process exit code.

@@ -13,11 +13,15 @@ import (
 type workerCmd struct {
 	Concurrency int    `help:"Messages sent at once (default CRIER_WORKER_CONCURRENCY)."`
 	Dir         string `type:"existingdir" help:"Directory holding campaigns/ and templates/."`
+	Pprof       string `help:"Serve Go's profiler on this loopback address (for measuring)."`
 }
 
 func (c workerCmd) Run(g *Globals) error {
 	if c.Concurrency > 0 {
 		g.cfg.Concurrency = c.Concurrency
+	}
+	if err := servePprof(g.ctx, c.Pprof, g.logger); err != nil {
+		return err
 	}
 	st, err := g.open(true)
 	if err != nil {
@@ -47,9 +51,14 @@ type devsinkCmd struct {
 	Rules      string `type:"existingfile" help:"Rules file: which addresses bounce and which numbers fail."`
 	Dir        string `help:"Directory to store accepted mail as .eml files."`
 	Faults     string `help:"Misbehave on purpose, e.g. smtp-temp-fail=0.2,twilio-429=0.1,seed=7 (default CRIER_DEVSINK_FAULTS)."`
+	CountOnly  bool   `help:"Keep counts only, not messages (for benchmarks); see GET /devsink/stats on the Twilio address."`
+	Pprof      string `help:"Serve Go's profiler on this loopback address (for measuring)."`
 }
 
 func (c devsinkCmd) Run(g *Globals) error {
+	if err := servePprof(g.ctx, c.Pprof, g.logger); err != nil {
+		return err
+	}
 	var rules devsink.Rules
 	if c.Rules != "" {
 		f, err := os.Open(c.Rules)
@@ -72,7 +81,7 @@ func (c devsinkCmd) Run(g *Globals) error {
 	}
 	sink := devsink.New(devsink.Config{SMTPAddr: c.SMTPAddr, TwilioAddr: c.TwilioAddr,
 		AccountSID: g.cfg.Twilio.AccountSID, AuthToken: g.cfg.Twilio.AuthToken,
-		Rules: rules, Dir: c.Dir, Faults: faults, Logger: g.logger})
+		Rules: rules, Dir: c.Dir, Faults: faults, Logger: g.logger, CountOnly: c.CountOnly})
 	if err := sink.Start(g.ctx); err != nil {
 		return err
 	}

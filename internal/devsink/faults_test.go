@@ -158,8 +158,10 @@ func TestStatsEndpoint(t *testing.T) {
 	defer func() { _ = resp.Body.Close() }()
 	var st devsink.Stats
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))
-	require.Equal(t, map[string]int{"b@x.example": 2}, st.Emails)
-	require.Equal(t, map[string]int{"+905321234567": 1}, st.SMS)
+	require.Equal(t, map[string]int{"b@x.example": 2}, st.EmailsTo)
+	require.Equal(t, map[string]int{"+905321234567": 1}, st.SMSTo)
+	require.EqualValues(t, 2, st.Emails)
+	require.EqualValues(t, 1, st.SMS)
 	require.Equal(t, map[string]int{"queued": 1}, st.SMSStatus)
 	require.Equal(t, s.FaultSeed(), st.FaultSeed)
 }

@@ -237,6 +237,9 @@ func (c *session) Data(r io.Reader) error {
 
 // receive reads one message and stores a copy per recipient.
 func (c *session) receive(r io.Reader) error {
+	if c.sink.cfg.CountOnly {
+		return c.discardData(r)
+	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return fmt.Errorf("devsink: read data: %w", err)
@@ -274,6 +277,7 @@ func (s *Sink) storeEmail(e ReceivedEmail) error {
 	s.emails = append(s.emails, e)
 	n := len(s.emails)
 	s.mu.Unlock()
+	s.count.emails.Add(1)
 	s.log.Info("devsink: mail accepted", "rfc_message_id", e.MessageID, "count", n)
 	if s.cfg.Dir == "" {
 		return nil

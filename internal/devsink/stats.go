@@ -5,23 +5,28 @@ import (
 	"strings"
 )
 
-// StatsPath is where the Twilio listener serves Stats as JSON, so that a test
-// or script can check what a `crier devsink` process received. It lists
-// addresses and numbers: the sink is a local stand-in and holds no real
+// StatsPath is where the Twilio listener serves Stats as JSON, so that a test,
+// script or benchmark can check what a `crier devsink` process received. It
+// lists addresses and numbers: the sink is a local stand-in and holds no real
 // customer's data.
 const StatsPath = "/devsink/stats"
 
-// Stats counts what the sink received.
+// Stats is what the sink received so far. The totals are kept in both modes;
+// the per-recipient counts only when the sink keeps messages (not CountOnly).
 type Stats struct {
-	// Emails counts the accepted mails per lower-cased envelope recipient.
-	Emails map[string]int `json:"emails"`
-	// SMS counts the accepted messages per recipient number.
-	SMS map[string]int `json:"sms"`
+	Emails           int64 `json:"emails"`            // accepted mails, one per recipient
+	SMS              int64 `json:"sms"`               // accepted messages
+	Callbacks        int64 `json:"callbacks"`         // status callbacks finished
+	CallbacksPending int   `json:"callbacks_pending"` // scheduled, not yet answered
+
+	// EmailsTo counts the accepted mails per lower-cased envelope recipient.
+	EmailsTo map[string]int `json:"emails_to,omitempty"`
+	// SMSTo counts the accepted messages per recipient number.
+	SMSTo map[string]int `json:"sms_to,omitempty"`
 	// SMSStatus counts the messages per latest status (queued, sent,
 	// delivered, undelivered).
-	SMSStatus map[string]int `json:"sms_status"`
-	// CallbacksPending is how many status callbacks are not posted yet.
-	CallbacksPending int `json:"callbacks_pending"`
+	SMSStatus map[string]int `json:"sms_status,omitempty"`
+
 	// Faults counts the injected faults.
 	Faults FaultCounts `json:"faults"`
 	// FaultSeed is the seed the faults are drawn with.
@@ -30,18 +35,25 @@ type Stats struct {
 
 // Stats returns the counts of what the sink received so far.
 func (s *Sink) Stats() Stats {
-	st := Stats{Emails: map[string]int{}, SMS: map[string]int{}, SMSStatus: map[string]int{},
-		Faults: s.faults.counts(), FaultSeed: s.faults.seed}
+	st := Stats{
+		Emails: s.count.emails.Load(), SMS: s.count.sms.Load(),
+		Callbacks: s.count.callbacks.Load(),
+		Faults:    s.faults.counts(), FaultSeed: s.faults.seed,
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	st.CallbacksPending = s.pending
+	if s.cfg.CountOnly {
+		return st
+	}
+	st.EmailsTo, st.SMSTo, st.SMSStatus = map[string]int{}, map[string]int{}, map[string]int{}
 	for _, e := range s.emails {
-		st.Emails[strings.ToLower(e.To)]++
+		st.EmailsTo[strings.ToLower(e.To)]++
 	}
 	for _, m := range s.sms {
-		st.SMS[m.To]++
+		st.SMSTo[m.To]++
 		st.SMSStatus[m.Status]++
 	}
-	st.CallbacksPending = s.pending
 	return st
 }
 

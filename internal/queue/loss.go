@@ -52,10 +52,12 @@ func (w *LossWatch) Forget(ctx context.Context) error {
 // Close closes the watch's connections.
 func (w *LossWatch) Close() error { return w.client.Close() }
 
-// RequeueAll gives every queued message of a running campaign its task
-// again, at once and regardless of age, after Redis lost the queue. A message
-// whose task is in the queue still is left as it is (the task ID is taken),
-// and a message that runs twice is sent once (the ledger's claim decides).
+// RequeueAll gives every queued message of a running campaign whose task is
+// gone a task again, at once and regardless of age, after Redis lost the
+// queue: in batches, as the relay makes them, and the ledger learns each
+// message's new task. A message whose task is in the queue still is left as it
+// is (each task is looked up once), and a message that two tasks carry is sent
+// once (the ledger's claim decides). It returns how many messages it requeued.
 func (r *Reconciler) RequeueAll(ctx context.Context) (int, error) {
 	const page = 500
 	var after int64
@@ -65,10 +67,18 @@ func (r *Reconciler) RequeueAll(ctx context.Context) (int, error) {
 		if err != nil {
 			return total, err
 		}
-		if err := r.enqueuer.Enqueue(ctx, queued); err != nil {
+		if len(queued) == 0 {
+			return total, nil
+		}
+		lost, err := r.lost(queued)
+		if err != nil {
 			return total, err
 		}
-		total += len(queued)
+		n, err := r.requeue(ctx, lost)
+		total += n
+		if err != nil {
+			return total, err
+		}
 		if len(queued) < page {
 			return total, nil
 		}

@@ -39,16 +39,19 @@ func TestLossWatchAndRequeueAll(t *testing.T) {
 	require.False(t, lost, "the marker is back")
 
 	seedMessages(t, st, 3)
-	_, err = st.Pool().Exec(ctx, `UPDATE messages SET status = 'queued'`)
-	require.NoError(t, err)
 	rows, err := st.Pool().Query(ctx, `SELECT id FROM messages ORDER BY id`)
 	require.NoError(t, err)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	require.NoError(t, err)
-	// One message still has its task; the others lost theirs with the marker
-	// (the shared test Redis must not be flushed: the test's keys go instead).
-	_, err = client.Enqueue(asynq.NewTask(queue.TypeSend, []byte(`{"message_id":0}`),
-		asynq.TaskID(queue.TaskID(ids[2])), asynq.Queue(names.For("email"))))
+	// The first two lost their batch with the marker (the shared test Redis
+	// must not be flushed: the test's keys go instead); the third's batch
+	// is in the queue still.
+	live := queue.BatchTaskID("email", ids[2:])
+	_, err = st.Pool().Exec(ctx, `UPDATE messages SET status = 'queued',
+		task_id = CASE WHEN id = $1 THEN $2 ELSE 'batch:email:gone' END`, ids[2], live)
+	require.NoError(t, err)
+	_, err = client.Enqueue(asynq.NewTask(queue.TypeSendBatch, []byte(`{"ids":[0]}`),
+		asynq.TaskID(live), asynq.Queue(names.For("email"))))
 	require.NoError(t, err)
 	rdb := redis.NewClient(&redis.Options{Addr: opt.(asynq.RedisClientOpt).Addr})
 	defer rdb.Close()
@@ -59,13 +62,18 @@ func TestLossWatchAndRequeueAll(t *testing.T) {
 	require.True(t, lost)
 	n, err := rec.RequeueAll(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 3, n, "every queued message was offered to the queue")
-	for _, id := range ids[:2] {
-		info, err := inspector.GetTaskInfo(names.For("email"), queue.TaskID(id))
-		require.NoError(t, err, "message %d has its task back", id)
-		require.Equal(t, asynq.TaskStatePending, info.State)
-	}
-	info, err := inspector.GetTaskInfo(names.For("email"), queue.TaskID(ids[2]))
+	require.Equal(t, 2, n, "the queued messages whose task is gone got one")
+	back := queue.BatchTaskID("email", ids[:2])
+	info, err := inspector.GetTaskInfo(names.For("email"), back)
+	require.NoError(t, err, "the lost messages have a batch again")
+	require.Equal(t, asynq.TaskStatePending, info.State)
+	var taskIDs []string
+	rows, err = st.Pool().Query(ctx, `SELECT task_id FROM messages ORDER BY id`)
 	require.NoError(t, err)
-	require.JSONEq(t, `{"message_id":0}`, string(info.Payload), "a live task is left alone")
+	taskIDs, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	require.Equal(t, []string{back, back, live}, taskIDs, "the ledger knows the new batch")
+	info, err = inspector.GetTaskInfo(names.For("email"), live)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"ids":[0]}`, string(info.Payload), "a live task is left alone")
 }

@@ -56,10 +56,10 @@ func TestReconciler(t *testing.T) {
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	require.NoError(t, err)
 
-	// Redis loses two tasks (a flush); one message was claimed by a worker
-	// that died with it.
-	require.NoError(t, inspector.DeleteTask(names.For("email"), queue.TaskID(ids[0])))
-	require.NoError(t, inspector.DeleteTask(names.For("email"), queue.TaskID(ids[1])))
+	// Redis loses the batch task (a flush); one message was claimed by a
+	// worker that died with it.
+	lostTask := queue.BatchTaskID("email", ids)
+	require.NoError(t, inspector.DeleteTask(names.For("email"), lostTask))
 	_, err = st.MessageClaim(ctx, ids[1])
 	require.NoError(t, err)
 	_, err = st.Pool().Exec(ctx, `ALTER TABLE messages DISABLE TRIGGER messages_guard;
@@ -69,14 +69,19 @@ func TestReconciler(t *testing.T) {
 
 	res, err := rec.Once(ctx)
 	require.NoError(t, err)
-	require.Equal(t, queue.ReconcileResult{Requeued: 1, Unknown: 1}, res)
+	require.Equal(t, queue.ReconcileResult{Requeued: 2, Unknown: 1}, res)
 
-	info, err := inspector.GetTaskInfo(names.For("email"), queue.TaskID(ids[0]))
-	require.NoError(t, err, "the lost queued message has its task back")
+	requeued := queue.BatchTaskID("email", []int64{ids[0], ids[2]})
+	info, err := inspector.GetTaskInfo(names.For("email"), requeued)
+	require.NoError(t, err, "the lost queued messages have a task again")
 	require.Equal(t, asynq.TaskStatePending, info.State)
 	p, err := st.CampaignProgress(ctx, 1)
 	require.NoError(t, err)
 	require.Equal(t, map[string]int{"queued": 2, "unknown": 1}, p["email"])
+	var moved int
+	require.NoError(t, st.Pool().QueryRow(ctx, `SELECT count(*) FROM messages
+		WHERE task_id = $1`, requeued).Scan(&moved))
+	require.Equal(t, 2, moved, "the ledger records the new task")
 
 	// A second round finds nothing more to do.
 	res, err = rec.Once(ctx)

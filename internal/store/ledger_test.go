@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -149,24 +150,28 @@ func TestMessageClaim(t *testing.T) {
 		b, _, id := pending(t)
 		var seen []int64
 		for range 2 {
-			_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]int64, error) {
-				var created []int64
-				for _, m := range due {
+			_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]string, error) {
+				tasks := make([]string, len(due))
+				for i, m := range due {
 					seen = append(seen, m.ID)
-					created = append(created, m.ID)
+					tasks[i] = "task-of-" + strconv.FormatInt(m.ID, 10)
 				}
-				return created, nil
+				return tasks, nil
 			})
 			require.NoError(t, err)
 		}
 		require.Equal(t, []int64{id}, seen)
+		var taskID string
+		require.NoError(t, b.st.Pool().QueryRow(b.ctx,
+			`SELECT task_id FROM messages WHERE id = $1`, id).Scan(&taskID))
+		require.Equal(t, "task-of-"+strconv.FormatInt(id, 10), taskID, "the ledger knows the task")
 	})
 
 	t.Run("PauseDuringARelayLeavesThePausedMessagePending", func(t *testing.T) {
 		t.Parallel()
 		b, k, id := pending(t)
 		claimed := make(chan error, 1)
-		_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]int64, error) {
+		_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]string, error) {
 			// While the relay holds the row, the campaign is paused and the
 			// message's task runs: it must hand the message back pending.
 			if err := b.st.CampaignSetStatus(b.ctx, k.ID, "paused"); err != nil {
@@ -177,7 +182,7 @@ func TestMessageClaim(t *testing.T) {
 				claimed <- err
 			}()
 			time.Sleep(300 * time.Millisecond) // the claim reaches the row and waits
-			return []int64{id}, nil
+			return []string{"task"}, nil
 		})
 		require.NoError(t, err)
 		require.ErrorIs(t, <-claimed, store.ErrNotRunning)
@@ -207,16 +212,18 @@ func TestMessageClaim(t *testing.T) {
 	t.Run("RelayLeavesPendingWhatItQueuedNoTaskFor", func(t *testing.T) {
 		t.Parallel()
 		b, _, id := pending(t)
-		noTask := func([]store.DueMessage) ([]int64, error) { return nil, nil }
+		noTask := func(due []store.DueMessage) ([]string, error) { return make([]string, len(due)), nil }
 		n, err := b.st.MessagesRelay(b.ctx, 10, noTask)
 		require.NoError(t, err)
 		require.Zero(t, n)
 		var seen []int64
-		n, err = b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]int64, error) {
-			for _, m := range due {
+		n, err = b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]string, error) {
+			tasks := make([]string, len(due))
+			for i, m := range due {
 				seen = append(seen, m.ID)
+				tasks[i] = "task"
 			}
-			return seen, nil
+			return tasks, nil
 		})
 		require.NoError(t, err)
 		require.Equal(t, 1, n)

@@ -13,7 +13,7 @@ import (
 func (s *Store) MessagesQueued(ctx context.Context, afterID int64,
 	limit int) ([]DueMessage, error) {
 	rows, err := s.db.Query(ctx, `
-		SELECT m.id, m.channel FROM messages m JOIN campaigns k ON k.id = m.campaign_id
+		SELECT m.id, m.channel, m.task_id FROM messages m JOIN campaigns k ON k.id = m.campaign_id
 		WHERE m.status = 'queued' AND k.status = 'running' AND m.id > $1
 		ORDER BY m.id LIMIT $2`, afterID, limit)
 	if err != nil {

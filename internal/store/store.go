@@ -27,6 +27,9 @@ var ErrNotFound = errors.New("store: not found")
 type Store struct {
 	pool *pgxpool.Pool
 	db   dbtx // the pool, or the transaction of InTx
+	// betweenClaimAndSettle, set by tests only, runs after a bulk claim
+	// refused messages and before they are settled.
+	betweenClaimAndSettle func()
 }
 
 // dbtx is what a pool and a transaction have in common.
@@ -46,9 +49,21 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	})
 }
 
+// defaultMaxConns is the connection pool size when the URL does not set one.
+const defaultMaxConns = 16
+
 // Open connects to Postgres and checks the connection.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
-	pool, err := pgxpool.New(ctx, databaseURL)
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		// pgx's default (the CPU count, at least 4) starves a worker whose
+		// batches each wait on their own statement; ?pool_max_conns= overrides.
+		cfg.MaxConns = max(cfg.MaxConns, defaultMaxConns)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
