@@ -113,6 +113,7 @@ type callbackJob struct {
 func (s *Sink) scheduleCallbacksLocked(rec ReceivedSMS, errCode int) {
 	s.addPendingLocked(2) // "sent", then "delivered" or "undelivered"
 	s.wg.Add(1)
+	rec.Body = "" // callbacks do not carry it, and a queue of 100,000 would
 	s.cbQueue = append(s.cbQueue, callbackJob{rec: rec, errCode: errCode,
 		due: time.Now().Add(s.cfg.CallbackDelay)})
 	if !s.postersStarted {

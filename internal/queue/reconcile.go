@@ -99,10 +99,20 @@ func (r *Reconciler) lost(msgs []store.DueMessage) ([]store.DueMessage, error) {
 	return out, nil
 }
 
-// taskLost reports whether Redis holds no task taskID in the channel's queue.
+// taskLost reports whether Redis holds no live task taskID in the channel's
+// queue. An archived task (its retries ran out while some of its messages
+// were still due) or a completed one will not run again: lost too.
 func (r *Reconciler) taskLost(channel, taskID string) (bool, error) {
-	_, err := r.inspector.GetTaskInfo(r.names.For(channel), taskID)
+	queue := r.names.For(channel)
+	info, err := r.inspector.GetTaskInfo(queue, taskID)
 	switch {
+	case err == nil && (info.State == asynq.TaskStateArchived || info.State == asynq.TaskStateCompleted):
+		// Its ID would refuse the same batch queued again: make way.
+		if err := r.inspector.DeleteTask(queue, taskID); err != nil &&
+			!errors.Is(err, asynq.ErrTaskNotFound) {
+			return false, fmt.Errorf("delete spent task %s: %w", taskID, err)
+		}
+		return true, nil
 	case err == nil:
 		return false, nil
 	case errors.Is(err, asynq.ErrTaskNotFound), errors.Is(err, asynq.ErrQueueNotFound):

@@ -88,3 +88,41 @@ func TestReconciler(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, queue.ReconcileResult{}, res)
 }
+
+func TestReconcilerRequeuesMessagesOfAnArchivedBatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := testenv.Store(t)
+	redisURL, prefix := testenv.Redis(t)
+	opt, err := asynq.ParseRedisURI(redisURL)
+	require.NoError(t, err)
+	client := asynq.NewClient(opt)
+	defer client.Close()
+	inspector := asynq.NewInspector(opt)
+	defer inspector.Close()
+	names := queue.Names{Prefix: prefix}
+	enq := queue.NewEnqueuer(client, names)
+	rec := queue.NewReconciler(st, enq, inspector, names)
+
+	seedMessages(t, st, 2)
+	_, err = queue.NewRelay(st, enq, slog.New(slog.DiscardHandler)).Once(ctx)
+	require.NoError(t, err)
+	rows, err := st.Pool().Query(ctx, `SELECT id FROM messages ORDER BY id`)
+	require.NoError(t, err)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	require.NoError(t, err)
+
+	// The batch ran out of retries while its messages were still queued.
+	require.NoError(t, inspector.ArchiveTask(names.For("email"), queue.BatchTaskID("email", ids)))
+	_, err = st.Pool().Exec(ctx, `ALTER TABLE messages DISABLE TRIGGER messages_guard;
+		UPDATE messages SET updated_at = now() - interval '1 hour';
+		ALTER TABLE messages ENABLE TRIGGER messages_guard`)
+	require.NoError(t, err)
+
+	res, err := rec.Once(ctx)
+	require.NoError(t, err)
+	require.Equal(t, queue.ReconcileResult{Requeued: 2}, res, "an archived task will not run again")
+	info, err := inspector.GetTaskInfo(names.For("email"), queue.BatchTaskID("email", ids))
+	require.NoError(t, err)
+	require.Equal(t, asynq.TaskStatePending, info.State, "the batch is back in the queue")
+}
