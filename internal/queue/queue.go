@@ -146,34 +146,58 @@ func (e *Enqueuer) enqueueBatch(ctx context.Context, channel string, ids []int64
 	task := asynq.NewTask(TypeSendBatch, payload, asynq.TaskID(taskID),
 		asynq.Queue(e.names.For(channel)), asynq.MaxRetry(MaxRetry),
 		asynq.Timeout(10*time.Minute))
-	_, err = e.client.EnqueueContext(ctx, task)
-	switch {
-	case err == nil:
-		return taskID, nil
-	case !errors.Is(err, asynq.ErrTaskIDConflict):
-		return "", fmt.Errorf("enqueue batch %s: %w", taskID, err)
-	case e.waiting(channel, taskID):
-		return taskID, nil
+	for try := 0; ; try++ {
+		_, err = e.client.EnqueueContext(ctx, task)
+		switch {
+		case err == nil:
+			return taskID, nil
+		case !errors.Is(err, asynq.ErrTaskIDConflict):
+			return "", fmt.Errorf("enqueue batch %s: %w", taskID, err)
+		}
+		switch e.holder(channel, taskID) {
+		case holderWaits:
+			return taskID, nil
+		case holderSpent:
+			if try == 0 {
+				continue // made way: enqueue once more
+			}
+		}
+		return "", nil
 	}
-	return "", nil
 }
 
-// waiting reports whether task taskID is in the channel's queue and will run
-// (pending, scheduled or waiting for a retry), not being handled right now;
-// false when that cannot be told.
-func (e *Enqueuer) waiting(channel, taskID string) bool {
+// holder is what holds a taken task ID.
+type holder int
+
+const (
+	holderUnknown holder = iota // being handled, or cannot be told
+	holderWaits                 // pending, scheduled or waiting for a retry: will run
+	holderSpent                 // archived or completed, now deleted: will not run
+)
+
+// holder looks at the task holding taskID in the channel's queue. An archived
+// or completed one (its retries ran out) is deleted to make way, as the
+// reconciler does.
+func (e *Enqueuer) holder(channel, taskID string) holder {
 	if e.inspector == nil {
-		return false
+		return holderUnknown
 	}
-	info, err := e.inspector.GetTaskInfo(e.names.For(channel), taskID)
+	queue := e.names.For(channel)
+	info, err := e.inspector.GetTaskInfo(queue, taskID)
 	if err != nil {
-		return false
+		return holderUnknown
 	}
 	switch info.State {
 	case asynq.TaskStatePending, asynq.TaskStateScheduled, asynq.TaskStateRetry:
-		return true
+		return holderWaits
+	case asynq.TaskStateArchived, asynq.TaskStateCompleted:
+		if err := e.inspector.DeleteTask(queue, taskID); err != nil &&
+			!errors.Is(err, asynq.ErrTaskNotFound) {
+			return holderUnknown
+		}
+		return holderSpent
 	}
-	return false
+	return holderUnknown
 }
 
 // Relay moves pending messages from the ledger into the queue.

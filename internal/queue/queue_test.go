@@ -161,6 +161,20 @@ func TestEnqueuer(t *testing.T) {
 		require.Equal(t, batches("sms", []int64{8}), q.pending(t, "sms"))
 	})
 
+	t.Run("ASpentBatchMakesWay", func(t *testing.T) {
+		t.Parallel()
+		q := newRedisQueue(t)
+		enq := queue.NewEnqueuer(q.client, q.names).WithInspector(q.inspector)
+		due := []store.DueMessage{{ID: 31, Channel: "email"}}
+		tasks, err := enq.Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		require.NoError(t, q.inspector.ArchiveTask(q.names.For("email"), tasks[0]))
+		again, err := enq.Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		require.Equal(t, tasks, again, "its retries ran out: the batch is queued anew")
+		require.Equal(t, tasks, q.pending(t, "email"))
+	})
+
 	t.Run("ABatchBeingHandledGivesItsMessagesNoTask", func(t *testing.T) {
 		t.Parallel()
 		q := newRedisQueue(t)
