@@ -217,8 +217,15 @@ func newRig(t *testing.T, ctx context.Context, opts rigOptions) *rig {
 	httpPort, err := testenv.FreePort()
 	require.NoError(t, err)
 	httpAddr := "127.0.0.1:" + strconv.Itoa(httpPort)
+	// Each crier process keeps at most 4 connections (its default is 16):
+	// the tests run at once against a Postgres that other tests share.
+	sep := "?"
+	if strings.Contains(dbURL, "?") {
+		sep = "&"
+	}
 	r.env = map[string]string{
-		"CRIER_DATABASE_URL": dbURL, "CRIER_REDIS_URL": redisURL, "CRIER_QUEUE_PREFIX": prefix,
+		"CRIER_DATABASE_URL": dbURL + sep + "pool_max_conns=4",
+		"CRIER_REDIS_URL":    redisURL, "CRIER_QUEUE_PREFIX": prefix,
 		"CRIER_HTTP_ADDR": httpAddr, "CRIER_PUBLIC_URL": "http://" + httpAddr,
 		"CRIER_RELAY_INTERVAL":     "200ms",
 		"CRIER_WORKER_CONCURRENCY": strconv.Itoa(opts.concurrency),

@@ -93,7 +93,11 @@ func EnsureDatabase(ctx context.Context, databaseURL string) error {
 	}
 	admin := *u
 	admin.Path = "/postgres"
-	conn, err := pgx.Connect(ctx, admin.String())
+	cfg, err := connConfig(admin.String())
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", redact(admin.String()), err)
 	}
@@ -116,12 +120,23 @@ func EnsureDatabase(ctx context.Context, databaseURL string) error {
 	return nil
 }
 
+// connConfig parses databaseURL for a single connection. The pool's settings
+// (pool_max_conns and the like) are taken out: sent to the server as
+// run-time parameters, they would fail the connection.
+func connConfig(databaseURL string) (*pgx.ConnConfig, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse CRIER_DATABASE_URL: %w", err)
+	}
+	return cfg.ConnConfig, nil
+}
+
 // Migrate applies the embedded migrations: direction "up", "down" (one step) or
 // "status". It reports what it did through report.
 func Migrate(ctx context.Context, databaseURL, direction string, report func(string)) error {
-	cfg, err := pgx.ParseConfig(databaseURL)
+	cfg, err := connConfig(databaseURL)
 	if err != nil {
-		return fmt.Errorf("parse CRIER_DATABASE_URL: %w", err)
+		return err
 	}
 	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
