@@ -230,7 +230,7 @@ func (d *Dispatcher) deliverPatiently(ctx context.Context, m store.MessageToSend
 			return sendResult{receipt: receipt, err: err}
 		}
 		if pause <= 0 {
-			pause = backoff(wait)
+			pause = slowDownPause(wait)
 		}
 		d.logger.InfoContext(ctx, "Provider asked to slow down", "message_id", m.ID,
 			"channel", m.Channel, "pause", pause)
@@ -253,8 +253,13 @@ func slowDown(err error) (time.Duration, bool) {
 	return derr.RetryAfter, derr.SlowDown()
 }
 
-// backoff is an exponential wait with jitter: about 1s, 2s, 4s … up to 1 min.
-func backoff(n int) time.Duration {
-	d := min(time.Second<<min(n, 6), time.Minute)
+// slowDownPause is how long every worker holds a channel after the n-th
+// (from 0) "slow down" of one message when the provider did not say how long:
+// exponential with jitter, about 0.25s, 0.5s, 1s … up to 1 min. It starts
+// short because the hold stops the whole channel, not one message: a relay
+// that answers a few percent of commands with 421/451 must not bring a
+// campaign down to a handful of mails a second.
+func slowDownPause(n int) time.Duration {
+	d := min(250*time.Millisecond<<min(n, 8), time.Minute)
 	return d/2 + rand.N(d/2+1)
 }
