@@ -1,16 +1,23 @@
 # crier developer tasks. `make test` is the test command CI runs (.ci/run).
 GO ?= go
 
-.PHONY: build test demo lint dev
+.PHONY: build test chaos demo lint dev
 
 ## build: compile the crier binary into bin/crier
 build:
 	$(GO) build -o bin/crier ./cmd/crier
 
 ## test: make sure PostgreSQL, Redis and Chromium (browser tests) are there, then run
-## every test with the race detector
+## every test with the race detector, and the breaking tests verbosely so that their
+## counts are in the log
 test:
-	bash scripts/services.sh ensure && bash scripts/chromium.sh && $(GO) test -race -count=1 ./...
+	bash scripts/services.sh ensure && bash scripts/chromium.sh && \
+		$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/chaos) && \
+		$(GO) test -count=1 -v ./internal/chaos/
+
+## chaos: only the tests that break things (kill workers, flush Redis, restart Postgres, ...)
+chaos:
+	bash scripts/services.sh ensure && $(GO) test -count=1 -v ./internal/chaos/
 
 ## demo: make sure the services are up, then run `crier demo`
 demo:

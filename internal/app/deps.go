@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -56,10 +57,16 @@ func NewRelay(cfg config.Config, st *store.Store, logger *slog.Logger) (*queue.R
 	names := queue.Names{Prefix: cfg.QueuePrefix}
 	client := asynq.NewClient(opt)
 	inspector := asynq.NewInspector(opt)
-	enq := queue.NewEnqueuer(client, names)
+	enq := queue.NewEnqueuer(client, names).WithInspector(inspector)
+	watch, err := queue.NewLossWatch(opt, names)
+	if err != nil {
+		_, _ = client.Close(), inspector.Close()
+		return nil, nil, err
+	}
 	relay := queue.NewRelay(st, enq, logger).
-		WithReconciler(queue.NewReconciler(st, enq, inspector, names))
-	return relay, closers{client, inspector}, nil
+		WithReconciler(queue.NewReconciler(st, enq, inspector, names)).
+		WithLossWatch(watch)
+	return relay, closers{client, inspector, watch}, nil
 }
 
 // closers closes several things, returning the first error.
@@ -87,6 +94,18 @@ func VERP(cfg config.Config) *bounce.VERP {
 	return bounce.NewVERP(cfg.Feedback.BounceDomain, []byte(cfg.SecretKey))
 }
 
+// maxParallelBatches caps the batch tasks one worker runs at once. Each
+// e-mail batch holds one SMTP connection; more than a handful of connections
+// per worker only makes the mail server juggle.
+const maxParallelBatches = 8
+
+// Lanes splits a worker's concurrency (the messages it may have in flight)
+// into batch tasks run at once and the window each claims at a time.
+func Lanes(concurrency int) (tasks, window int) {
+	tasks = max(1, min(concurrency, maxParallelBatches))
+	return tasks, max(1, concurrency/tasks)
+}
+
 // RunWorker sends messages until ctx is done: an asynq server working the
 // e-mail and SMS queues and a relay that keeps moving pending messages from the
 // ledger into the queue, and marks finished the campaigns whose messages are
@@ -96,7 +115,9 @@ func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 	if err := PingRedis(ctx, cfg); err != nil {
 		return err
 	}
-	smtp, err := delivery.NewSMTPSender(delivery.SMTPConfig{URL: cfg.SMTPURL, Logger: logger})
+	tasks, window := Lanes(cfg.Concurrency)
+	smtp, err := delivery.NewSMTPSender(delivery.SMTPConfig{URL: cfg.SMTPURL, Logger: logger,
+		MaxIdle: tasks})
 	if err != nil {
 		return err
 	}
@@ -104,7 +125,8 @@ func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 	sms, err := delivery.NewTwilioSender(delivery.TwilioConfig{
 		AccountSID: cfg.Twilio.AccountSID, AuthToken: cfg.Twilio.AuthToken, From: cfg.Twilio.From,
 		MessagingServiceSID: cfg.Twilio.MessagingServiceSID, APIURL: cfg.Twilio.APIURL,
-		Logger: logger,
+		HTTPClient: &http.Client{Transport: twilioTransport(cfg.Concurrency)},
+		Logger:     logger,
 	})
 	if err != nil {
 		return err
@@ -114,6 +136,11 @@ func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 		return err
 	}
 	defer client.Close()
+	limiter, rdb, err := newLimiter(cfg)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
 	opt, _ := Redis(cfg) // parsed above by NewRelay
 
 	inspector := asynq.NewInspector(opt)
@@ -123,15 +150,16 @@ func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 
 	dispatcher := campaign.NewDispatcher(st, reg.Email(smtp), reg.SMS(sms),
 		func(slug string) (*campaign.Campaign, error) { return campaign.Load(fsys, slug) },
-		campaign.DispatcherConfig{MailFrom: cfg.MailFrom, PublicURL: cfg.PublicURL, Links: Links(cfg)},
+		campaign.DispatcherConfig{MailFrom: cfg.MailFrom, PublicURL: cfg.PublicURL,
+			Links: Links(cfg), Window: window, Limiter: limiter},
 		logger)
 	srv := queue.NewServer(opt, queue.ServerConfig{Names: queue.Names{Prefix: cfg.QueuePrefix},
-		Concurrency: cfg.Concurrency, Logger: logger})
+		Concurrency: tasks, Logger: logger})
 	if err := srv.Start(queue.NewHandler(dispatcher)); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	logger.InfoContext(ctx, "Worker started", "concurrency", cfg.Concurrency,
-		"queues", cfg.QueuePrefix+"{email,sms}")
+		"batches_at_once", tasks, "window", window, "queues", cfg.QueuePrefix+"{email,sms}")
 	finisherDone := make(chan struct{})
 	go func() {
 		defer close(finisherDone)
@@ -142,6 +170,28 @@ func RunWorker(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 	srv.Shutdown()
 	logger.InfoContext(context.WithoutCancel(ctx), "Worker stopped")
 	return nil
+}
+
+// twilioTransport keeps as many connections to Twilio open as the worker has
+// requests in flight: Go's default of two idle connections per host would
+// open and close one per message.
+func twilioTransport(inFlight int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = inFlight, inFlight
+	return t
+}
+
+// newLimiter returns the Redis-kept rate limiter of the configuration and
+// the Redis client it uses, to close when done.
+func newLimiter(cfg config.Config) (*delivery.RateLimiter, *redis.Client, error) {
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("CRIER_REDIS_URL: %w", err)
+	}
+	rdb := redis.NewClient(opt)
+	return delivery.NewRateLimiter(rdb, cfg.QueuePrefix, map[string]int{
+		campaign.ChannelEmail: cfg.SMTPRate, campaign.ChannelSMS: cfg.SMSRate,
+	}), rdb, nil
 }
 
 // NewWebServer returns the HTTP server of the configuration.

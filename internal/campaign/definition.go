@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -46,6 +47,27 @@ type Definition struct {
 		// instead of 70.
 		Transliterate bool `yaml:"transliterate" json:"transliterate"`
 	} `yaml:"sms" json:"sms"`
+	// Throttle caps this campaign's own send rate per channel, on top of the
+	// provider limits every campaign shares (CRIER_SMTP_RATE, CRIER_SMS_RATE).
+	Throttle Throttle `yaml:"throttle" json:"throttle"`
+	// SendAt, when set, holds the campaign until then: launching plans its
+	// messages at once and workers start sending at SendAt.
+	SendAt *time.Time `yaml:"send_at" json:"send_at,omitempty"`
+}
+
+// Throttle is a campaign's send rate per channel in messages per second; 0
+// means no limit of its own.
+type Throttle struct {
+	Email int `yaml:"email" json:"email"`
+	SMS   int `yaml:"sms" json:"sms"`
+}
+
+// PerSecond returns the throttle of channel.
+func (t Throttle) PerSecond(channel string) int {
+	if channel == ChannelSMS {
+		return t.SMS
+	}
+	return t.Email
 }
 
 // Campaign is a loaded definition with its parsed templates.
@@ -114,6 +136,9 @@ func (d Definition) validate() error {
 		default:
 			errs = append(errs, fmt.Errorf("channels: unknown channel %q", ch))
 		}
+	}
+	if d.Throttle.Email < 0 || d.Throttle.SMS < 0 {
+		errs = append(errs, errors.New("throttle: messages per second must be 0 (no limit) or more"))
 	}
 	return errors.Join(errs...)
 }

@@ -33,25 +33,33 @@ type DispatcherConfig struct {
 	MailFrom  string // the company's sending address; the manager's name is shown with it
 	PublicURL string // base of callback and unsubscribe links
 	Links     *Links // signs unsubscribe links
+	// Window is how many messages of a batch are claimed at once: the most a
+	// batch has in doubt if its worker dies. 0 means 1.
+	Window int
+	// Limiter spaces sends out; nil means no limits.
+	Limiter Limiter
 }
 
 // Dispatcher sends one planned message: it claims the message in the ledger,
 // renders it for the contact, hands it to the channel's sender and records the
 // outcome. The ledger's claim makes a task that runs twice send once.
 type Dispatcher struct {
-	ledger Ledger
-	email  delivery.EmailSender
-	sms    delivery.SMSSender
-	load   LoadFunc
-	cfg    DispatcherConfig
-	logger *slog.Logger
+	ledger  Ledger
+	batch   BatchLedger // the ledger's bulk statements; nil if it has none
+	limiter Limiter     // nil: no limits
+	email   delivery.EmailSender
+	sms     delivery.SMSSender
+	load    LoadFunc
+	cfg     DispatcherConfig
+	logger  *slog.Logger
 }
 
 // NewDispatcher returns a dispatcher. load is called once per campaign.
 func NewDispatcher(ledger Ledger, email delivery.EmailSender, sms delivery.SMSSender,
 	load LoadFunc, cfg DispatcherConfig, logger *slog.Logger) *Dispatcher {
-	return &Dispatcher{ledger: ledger, email: email, sms: sms, load: cached(load),
-		cfg: cfg, logger: logger}
+	batch, _ := ledger.(BatchLedger)
+	return &Dispatcher{ledger: ledger, batch: batch, limiter: cfg.Limiter, email: email, sms: sms,
+		load: cached(load), cfg: cfg, logger: logger}
 }
 
 // ErrTemporary wraps a send that should be retried later; the message is back

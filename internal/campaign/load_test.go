@@ -3,6 +3,7 @@ package campaign_test
 import (
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -211,4 +212,23 @@ func TestLoadSubjectErrors(t *testing.T) {
 			require.ErrorContains(t, err, tc.want)
 		})
 	}
+}
+
+func TestLoadScheduleAndThrottle(t *testing.T) {
+	t.Parallel()
+	fsys := validFS()
+	fsys["campaigns/promo.yaml"].Data = append(fsys["campaigns/promo.yaml"].Data,
+		[]byte("send_at: 2027-03-01T09:00:00+03:00\nthrottle: {email: 200, sms: 20}\n")...)
+	c, err := campaign.Load(fsys, "promo")
+	require.NoError(t, err)
+	require.NotNil(t, c.Def.SendAt)
+	require.Equal(t, "2027-03-01T06:00:00Z", c.Def.SendAt.UTC().Format(time.RFC3339))
+	require.Equal(t, 200, c.Def.Throttle.PerSecond(campaign.ChannelEmail))
+	require.Equal(t, 20, c.Def.Throttle.PerSecond(campaign.ChannelSMS))
+
+	fsys["campaigns/promo.yaml"].Data = append(fsys["campaigns/promo.yaml"].Data[:0:0],
+		[]byte("name: Promo\nchannels: [sms]\nsms:\n  text: promo/sms.txt\nthrottle: {sms: -1}\n")...)
+	_, err = campaign.Load(fsys, "promo")
+	require.ErrorContains(t, err, "throttle")
+	require.ErrorContains(t, err, "campaigns/promo.yaml")
 }

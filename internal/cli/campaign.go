@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/crier-dev/crier/internal/app"
 	"github.com/crier-dev/crier/internal/store"
@@ -62,6 +63,10 @@ func (c campaignLaunchCmd) Run(g *Globals) error {
 			res.Campaign.Slug)
 		return nil
 	}
+	if res.SendAt != nil {
+		fmt.Fprintf(w, "  Scheduled: workers start sending at %s.\n",
+			res.SendAt.Local().Format("2006-01-02 15:04 MST"))
+	}
 	fmt.Fprintf(w, "  %d messages queued; `crier worker` sends them, "+
 		"`crier campaign status %s` shows progress.\n", res.Queued, res.Campaign.Slug)
 	return nil
@@ -115,16 +120,38 @@ func (c campaignStatusCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.env.Stdout, "Campaign %s (%s): %s\n", k.Slug, k.Name, k.Status)
-	writeProgress(g.env.Stdout, p)
+	w := g.env.Stdout
+	fmt.Fprintf(w, "Campaign %s (%s): %s%s\n", k.Slug, k.Name, k.Status, sendsAt(k.SendAt))
+	writeProgress(w, p, "  ")
+	byOwner, err := st.CampaignProgressByOwner(g.ctx, k.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "By manager:")
+	for _, o := range byOwner {
+		name := o.Name
+		if o.OwnerID == 0 {
+			name = "(no owner)"
+		}
+		fmt.Fprintf(w, "  %s\n", name)
+		writeProgress(w, o.Progress, "    ")
+	}
 	return nil
+}
+
+// sendsAt describes a campaign's schedule, "" when it sends at once.
+func sendsAt(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return ", sends from " + t.Local().Format("2006-01-02 15:04 MST")
 }
 
 // statusOrder lists message statuses in the order they are shown.
 var statusOrder = []string{"pending", "queued", "sending", "sent", "delivered", "bounced",
 	"failed", "unknown", "skipped", "cancelled"}
 
-func writeProgress(w io.Writer, p store.Progress) {
+func writeProgress(w io.Writer, p store.Progress, indent string) {
 	for _, channel := range []string{"email", "sms"} {
 		byStatus, ok := p[channel]
 		if !ok {
@@ -136,7 +163,7 @@ func writeProgress(w io.Writer, p store.Progress) {
 				parts = append(parts, fmt.Sprintf("%s %d", s, byStatus[s]))
 			}
 		}
-		fmt.Fprintf(w, "  %-5s %s\n", channel, strings.Join(parts, ", "))
+		fmt.Fprintf(w, "%s%-5s %s\n", indent, channel, strings.Join(parts, ", "))
 	}
 }
 
@@ -176,6 +203,19 @@ func setCampaignStatus(g *Globals, slug, status string) error {
 			return fmt.Errorf("campaign %s is cancelled", slug)
 		}
 		return err
+	}
+	if status == "running" {
+		// Queue what the pause handed back at once, rather than waiting for
+		// a worker's relay round.
+		relay, client, err := app.NewRelay(g.cfg, st, g.logger)
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		if _, err := relay.Once(g.ctx); err != nil {
+			return err
+		}
+		status = "running again; it continues from the ledger"
 	}
 	fmt.Fprintf(g.env.Stdout, "Campaign %s is now %s.\n", slug, status)
 	return nil

@@ -50,7 +50,7 @@ type commands struct {
 	Config   configCmd   `cmd:"" help:"Print the configuration, secrets redacted."`
 	Bounces  bouncesCmd  `cmd:"" help:"Classify bounce messages."`
 	User     userCmd     `cmd:"" help:"Manage the web app's users."`
-	Bench    benchCmd    `cmd:"" help:"Measure speed on generated data in a database of its own."`
+	Bench    benchCmd    `cmd:"" help:"Measure speed: an import, or a campaign end to end, on generated data."`
 }
 
 // Run runs the command in args and returns the process exit code.

@@ -247,6 +247,15 @@ func TestAgainstADatabase(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Contains(t, r.stdout, "Campaign spring-sale (Bahar İndirimi 2027): running")
 	require.Regexp(t, `email\s+queued \d+`, r.stdout)
+	require.Regexp(t, `By manager:\n(.*\n)*  Zeynep Kılıç\n    email queued 1, skipped 1\n`,
+		r.stdout, "each manager's messages by channel and status")
+	require.Contains(t, r.stdout, "  (no owner)\n")
+
+	r = run(t, vars, "campaign", "pause", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = run(t, vars, "campaign", "resume", "spring-sale")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "continues from the ledger")
 
 	r = run(t, vars, "report", "managers", "--campaign", "no-such-campaign")
 	require.Equal(t, 1, r.code)

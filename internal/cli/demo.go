@@ -36,7 +36,7 @@ func (c demoCmd) Run(g *Globals) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	writeProgress(w, res.Progress)
+	writeProgress(w, res.Progress, "  ")
 	fmt.Fprintf(w, "\nStand-ins received %d e-mails and %d SMS; the ledger agrees",
 		res.EmailsSunk, res.SMSSunk)
 	if len(res.Mismatches) > 0 {

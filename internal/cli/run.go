@@ -13,11 +13,15 @@ import (
 type workerCmd struct {
 	Concurrency int    `help:"Messages sent at once (default CRIER_WORKER_CONCURRENCY)."`
 	Dir         string `type:"existingdir" help:"Directory holding campaigns/ and templates/."`
+	Pprof       string `help:"Serve Go's profiler on this loopback address (for measuring)."`
 }
 
 func (c workerCmd) Run(g *Globals) error {
 	if c.Concurrency > 0 {
 		g.cfg.Concurrency = c.Concurrency
+	}
+	if err := servePprof(g.ctx, c.Pprof, g.logger); err != nil {
+		return err
 	}
 	st, err := g.open(true)
 	if err != nil {
@@ -45,6 +49,9 @@ type devsinkCmd struct {
 	TwilioAddr string `default:"127.0.0.1:8026" help:"Fake Twilio API listen address."`
 	Rules      string `type:"existingfile" help:"Rules file: which addresses bounce and which numbers fail."`
 	Dir        string `help:"Directory to store accepted mail as .eml files."`
+	Faults     string `help:"Misbehave on purpose, e.g. smtp-temp-fail=0.2,twilio-429=0.1,seed=7 (default CRIER_DEVSINK_FAULTS)."`
+	CountOnly  bool   `help:"Keep counts only, not messages (for benchmarks); see GET /devsink/stats on the Twilio address."`
+	Pprof      string `help:"Serve Go's profiler on this loopback address (for measuring)."`
 }
 
 func (c devsinkCmd) Run(g *Globals) error {
@@ -56,6 +63,9 @@ func (c devsinkCmd) Run(g *Globals) error {
 		if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 			return fmt.Errorf("devsink --dir: %w", err)
 		}
+	}
+	if err := servePprof(g.ctx, c.Pprof, g.logger); err != nil {
+		return err
 	}
 	var rules devsink.Rules
 	if c.Rules != "" {
@@ -69,15 +79,27 @@ func (c devsinkCmd) Run(g *Globals) error {
 			return fmt.Errorf("rules %s: %w", c.Rules, err)
 		}
 	}
+	spec := c.Faults
+	if spec == "" {
+		spec = g.env.Getenv("CRIER_DEVSINK_FAULTS")
+	}
+	faults, err := devsink.ParseFaults(spec)
+	if err != nil {
+		return fmt.Errorf("--faults (or CRIER_DEVSINK_FAULTS): %w", err)
+	}
 	sink := devsink.New(devsink.Config{SMTPAddr: c.SMTPAddr, TwilioAddr: c.TwilioAddr,
 		AccountSID: g.cfg.Twilio.AccountSID, AuthToken: g.cfg.Twilio.AuthToken,
-		Rules: rules, Dir: c.Dir, Logger: g.logger})
+		Rules: rules, Dir: c.Dir, Faults: faults, Logger: g.logger, CountOnly: c.CountOnly})
 	if err := sink.Start(g.ctx); err != nil {
 		return err
 	}
 	defer sink.Close()
-	fmt.Fprintf(g.env.Stdout, "SMTP sink:   %s\nTwilio fake: %s (account %s)\nCtrl-C stops.\n",
-		sink.SMTPURL(), sink.TwilioURL(), g.cfg.Twilio.AccountSID)
+	fmt.Fprintf(g.env.Stdout, "SMTP sink:   %s\nTwilio fake: %s (account %s)\nStats:       %s\n",
+		sink.SMTPURL(), sink.TwilioURL(), g.cfg.Twilio.AccountSID, sink.TwilioURL()+devsink.StatsPath)
+	if spec != "" {
+		fmt.Fprintf(g.env.Stdout, "Faults:      %s (seed %d)\n", spec, sink.FaultSeed())
+	}
+	fmt.Fprintln(g.env.Stdout, "Ctrl-C stops.")
 	<-g.ctx.Done()
 	return nil
 }

@@ -45,9 +45,14 @@ type Config struct {
 	DefaultRegion string
 	// Twilio holds the SMS provider settings.
 	Twilio Twilio
-	// Concurrency is the number of messages one worker sends at once
-	// (CRIER_WORKER_CONCURRENCY). Defaults to 20.
+	// Concurrency is the number of messages one worker has in flight at once
+	// (CRIER_WORKER_CONCURRENCY): claimed in the ledger and not yet recorded,
+	// so also the most a worker killed mid-send can leave unknown. Defaults to 20.
 	Concurrency int
+	// SMTPRate and SMSRate cap the send rate of every worker together, in
+	// messages per second (CRIER_SMTP_RATE, CRIER_SMS_RATE); 0 means no limit.
+	SMTPRate int
+	SMSRate  int
 	// RelayInterval is how often a worker moves pending messages into the queue
 	// (CRIER_RELAY_INTERVAL). Defaults to 2s.
 	RelayInterval time.Duration
@@ -137,6 +142,8 @@ func Load(getenv func(string) string) (Config, error) {
 		HTTPAddr:      env.str("CRIER_HTTP_ADDR", "127.0.0.1:8080"),
 		DefaultRegion: strings.ToUpper(env.str("CRIER_DEFAULT_REGION", "TR")),
 		Concurrency:   env.integer("CRIER_WORKER_CONCURRENCY", 20),
+		SMTPRate:      env.integer("CRIER_SMTP_RATE", 0),
+		SMSRate:       env.integer("CRIER_SMS_RATE", 0),
 		RelayInterval: env.duration("CRIER_RELAY_INTERVAL", 2*time.Second),
 		QueuePrefix:   env.str("CRIER_QUEUE_PREFIX", "crier:"),
 		SecretKey:     env.secret("CRIER_SECRET_KEY", DevSecretKey),
@@ -209,6 +216,12 @@ func (c Config) Validate() error {
 	if c.Concurrency < 1 {
 		errs = append(errs, errors.New("CRIER_WORKER_CONCURRENCY: want at least 1"))
 	}
+	if c.SMTPRate < 0 {
+		errs = append(errs, errors.New("CRIER_SMTP_RATE: want messages per second, 0 for no limit"))
+	}
+	if c.SMSRate < 0 {
+		errs = append(errs, errors.New("CRIER_SMS_RATE: want messages per second, 0 for no limit"))
+	}
 	errs = append(errs, c.Feedback.validate()...)
 	if c.Twilio.From == "" && c.Twilio.MessagingServiceSID == "" {
 		errs = append(errs, errors.New("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: one is required"))
@@ -228,6 +241,8 @@ func (c Config) String() string {
 	line("CRIER_PUBLIC_URL", c.PublicURL)
 	line("CRIER_DEFAULT_REGION", c.DefaultRegion)
 	line("CRIER_WORKER_CONCURRENCY", strconv.Itoa(c.Concurrency))
+	line("CRIER_SMTP_RATE", strconv.Itoa(c.SMTPRate))
+	line("CRIER_SMS_RATE", strconv.Itoa(c.SMSRate))
 	line("CRIER_RELAY_INTERVAL", c.RelayInterval.String())
 	line("CRIER_QUEUE_PREFIX", c.QueuePrefix)
 	line("CRIER_SECRET_KEY", redactedOrDev(c.SecretKey, DevSecretKey))

@@ -55,6 +55,8 @@ func TestLoadEveryVariableOverrides(t *testing.T) {
 		"CRIER_PUBLIC_URL":             "https://crier.firma.com.tr/",
 		"CRIER_DEFAULT_REGION":         " de ",
 		"CRIER_WORKER_CONCURRENCY":     "3",
+		"CRIER_SMTP_RATE":              "200",
+		"CRIER_SMS_RATE":               "30",
 		"CRIER_RELAY_INTERVAL":         "750ms",
 		"CRIER_QUEUE_PREFIX":           "prod:",
 		"CRIER_SECRET_KEY":             "s3cret",
@@ -75,6 +77,8 @@ func TestLoadEveryVariableOverrides(t *testing.T) {
 		PublicURL:     "https://crier.firma.com.tr",
 		DefaultRegion: "DE",
 		Concurrency:   3,
+		SMTPRate:      200,
+		SMSRate:       30,
 		RelayInterval: 750 * time.Millisecond,
 		QueuePrefix:   "prod:",
 		SecretKey:     "s3cret",
@@ -162,6 +166,10 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 			[]string{"CRIER_WORKER_CONCURRENCY", "at least 1"}},
 		{"ConcurrencyNegative", map[string]string{"CRIER_WORKER_CONCURRENCY": "-4"},
 			[]string{"CRIER_WORKER_CONCURRENCY", "at least 1"}},
+		{"SMTPRateNegative", map[string]string{"CRIER_SMTP_RATE": "-1"},
+			[]string{"CRIER_SMTP_RATE", "0 for no limit"}},
+		{"SMSRateNegative", map[string]string{"CRIER_SMS_RATE": "-5"},
+			[]string{"CRIER_SMS_RATE", "0 for no limit"}},
 		{"ConcurrencyNotANumber", map[string]string{"CRIER_WORKER_CONCURRENCY": "many"},
 			[]string{"CRIER_WORKER_CONCURRENCY", `"many"`}},
 		{"IntervalWithoutUnit", map[string]string{"CRIER_RELAY_INTERVAL": "2"},
@@ -258,7 +266,7 @@ func TestStringRedactsSecrets(t *testing.T) {
 		k, v, _ := strings.Cut(line, " ")
 		lines[k] = strings.TrimSpace(v)
 	}
-	require.Len(t, lines, 25, "one line per variable")
+	require.Len(t, lines, 27, "one line per variable")
 	require.Equal(t, "smtps://mailer:xxxxx@smtp.example.com:465", lines["CRIER_SMTP_URL"])
 	require.Equal(t, "postgres://crier:xxxxx@db:5432/crier", lines["CRIER_DATABASE_URL"])
 	require.Equal(t, "redis://:xxxxx@cache:6379/0", lines["CRIER_REDIS_URL"])

@@ -2,7 +2,9 @@ package delivery
 
 import (
 	"errors"
+	"net/http"
 	"strings"
+	"time"
 )
 
 // Channel names used in Error.Channel.
@@ -66,9 +68,14 @@ type Error struct {
 	// Err is the underlying error, for errors.Is/As. Its text may contain
 	// contact data.
 	Err error
+	// RetryAfter is how long the provider asked us to wait (Twilio's
+	// Retry-After header); 0 when it did not say.
+	RetryAfter time.Duration
 
 	// op is a short, contact-free description of where the send failed.
 	op string
+	// status is the HTTP status of a Twilio answer, 0 for none.
+	status int
 }
 
 // Error returns a contact-free description: channel, kind, codes and stage.
@@ -92,6 +99,22 @@ func (e *Error) Error() string {
 		b.WriteString(e.op)
 	}
 	return b.String()
+}
+
+// SlowDown reports whether the provider refused the message because we send
+// too fast or it is busy: SMTP 421 and 45x, Twilio HTTP 429 (code 20429).
+// Such a message was not accepted; the sender should slow down and retry.
+func (e *Error) SlowDown() bool {
+	if e.Kind != Temporary {
+		return false
+	}
+	switch e.Channel {
+	case ChannelEmail:
+		return e.Code == "421" || (len(e.Code) == 3 && e.Code[:2] == "45")
+	case ChannelSMS:
+		return e.Code == "20429" || e.status == http.StatusTooManyRequests
+	}
+	return false
 }
 
 // Unwrap returns the underlying error.

@@ -86,17 +86,15 @@ func (s *SMTPSender) send(ctx context.Context, msg *mail.Msg) error {
 			reused = false
 		}
 		intact, err := s.transmit(ctx, sc, msg)
-		if err == nil || msg.IsDelivered() {
-			// A failed RSET after an accepted message is still a success.
-			s.release(sc, err == nil && intact)
+		if err == nil {
+			s.release(sc, intact)
 			return nil
 		}
 		_ = sc.Close()
-		var se *mail.SendError
-		if reused && attempt == 0 && errors.As(err, &se) && se.Reason == mail.ErrConnCheck {
+		if reused && attempt == 0 && err.stage == mail.ErrSMTPMailFrom && isNetworkError(err.err) {
 			continue // stale pooled connection: nothing was sent
 		}
-		return classifySend(err)
+		return classifyStage(err)
 	}
 }
 
@@ -104,9 +102,12 @@ func (s *SMTPSender) send(ctx context.Context, msg *mail.Msg) error {
 // intact is false when ctx cut it. The cut closes the textproto connection
 // directly: smtp.Client.Close waits for the client's mutex, which a command
 // blocked on the server's reply holds until the read deadline.
-func (s *SMTPSender) transmit(ctx context.Context, sc *smtp.Client, msg *mail.Msg) (intact bool, err error) {
+func (s *SMTPSender) transmit(ctx context.Context, sc *smtp.Client, msg *mail.Msg) (intact bool, err *stageError) {
+	if err := sc.UpdateDeadline(s.pool.timeout); err != nil {
+		return true, &stageError{stage: mail.ErrSMTPMailFrom, err: err}
+	}
 	stop := context.AfterFunc(ctx, func() { _ = sc.Text.Close() })
-	err = s.client.SendWithSMTPClient(sc, msg)
+	err = transaction(sc, msg)
 	return stop(), err
 }
 

@@ -21,9 +21,9 @@ type fakeScript struct {
 	// onData: "" accepts the message; "drop" closes the connection after the
 	// first line of content; "hang" reads the whole message and never replies.
 	onData string
-	// closeAfterReset closes the connection after the RSET that follows an
-	// accepted message, leaving a dead connection in the sender's pool.
-	closeAfterReset bool
+	// closeAfterDelivery closes the connection right after accepting a
+	// message, leaving a dead connection in the sender's pool.
+	closeAfterDelivery bool
 }
 
 // fakeSMTP is a tiny raw-TCP SMTP server for failures the devsink cannot
@@ -67,21 +67,20 @@ func serveFake(c net.Conn, sc fakeScript, done <-chan struct{}) {
 	r, w := bufio.NewReader(c), bufio.NewWriter(c)
 	reply := func(s string) { _, _ = w.WriteString(s + "\r\n"); _ = w.Flush() }
 	reply("220 fake ESMTP")
-	delivered := false
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {
 			return
 		}
 		verb := strings.ToUpper(strings.Fields(line + " x")[0])
-		if !fakeCommand(verb, sc, r, reply, done, &delivered) {
+		if !fakeCommand(verb, sc, r, reply, done) {
 			return
 		}
 	}
 }
 
 // fakeCommand answers one command; false means the conversation ends.
-func fakeCommand(verb string, sc fakeScript, r *bufio.Reader, reply func(string), done <-chan struct{}, delivered *bool) bool {
+func fakeCommand(verb string, sc fakeScript, r *bufio.Reader, reply func(string), done <-chan struct{}) bool {
 	switch verb {
 	case "EHLO":
 		reply("250-fake\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME")
@@ -94,10 +93,9 @@ func fakeCommand(verb string, sc fakeScript, r *bufio.Reader, reply func(string)
 		if !fakeData(r, sc.onData, done, reply) {
 			return false
 		}
-		*delivered = true
+		return !sc.closeAfterDelivery
 	case "RSET":
 		reply("250 2.0.0 OK")
-		return !*delivered || !sc.closeAfterReset
 	case "QUIT":
 		reply("221 2.0.0 bye")
 		return false
@@ -196,7 +194,7 @@ func TestSendEmailSenderRejectedIsConfig(t *testing.T) {
 
 func TestSendEmailRedialsAfterStalePooledConnection(t *testing.T) {
 	t.Parallel()
-	u, accepted := fakeSMTP(t, fakeScript{closeAfterReset: true})
+	u, accepted := fakeSMTP(t, fakeScript{closeAfterDelivery: true})
 	sender := smtpSender(t, u)
 	for range 3 {
 		_, err := sender.SendEmail(t.Context(), sampleEmail("ayse@customer.example"))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/twilio/twilio-go/client"
 )
@@ -50,7 +51,8 @@ func twilioConfig(code int) bool {
 //   - a 2xx whose body could not be read → Ambiguous
 //   - no response: request written → Ambiguous, not written → Temporary
 func classifyTwilio(err error, st *callState) *Error {
-	e := &Error{Channel: ChannelSMS, Err: err}
+	e := &Error{Channel: ChannelSMS, Err: err, status: int(st.status.Load()),
+		RetryAfter: time.Duration(st.retryAfter.Load()) * time.Second}
 	var re *client.TwilioRestError
 	if errors.As(err, &re) {
 		status := re.Status

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/twilio/twilio-go/client"
@@ -180,4 +181,37 @@ func TestNewTwilioSenderValidates(t *testing.T) {
 		AccountSID: testAccountSID, AuthToken: testAuthToken, From: testFrom, APIURL: "ftp://x",
 	})
 	require.Error(t, err)
+}
+
+func TestSendSMSTooManyRequestsSaysHowLongToWait(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3")
+		jsonError(429, 20429, "Too Many Requests")(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	_, err := twilioSender(t, srv.URL, testAuthToken).SendSMS(t.Context(),
+		delivery.SMS{To: "+905321234567", Body: "x"})
+	de := asDeliveryError(t, err)
+	require.True(t, de.SlowDown(), "429 asks the sender to slow down")
+	require.Equal(t, 3*time.Second, de.RetryAfter)
+}
+
+func TestErrorSlowDown(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		err  delivery.Error
+		slow bool
+	}{
+		{delivery.Error{Channel: delivery.ChannelEmail, Kind: delivery.Temporary, Code: "421"}, true},
+		{delivery.Error{Channel: delivery.ChannelEmail, Kind: delivery.Temporary, Code: "451"}, true},
+		{delivery.Error{Channel: delivery.ChannelEmail, Kind: delivery.Temporary, Code: "452"}, true},
+		{delivery.Error{Channel: delivery.ChannelEmail, Kind: delivery.Temporary, Code: "441"}, false},
+		{delivery.Error{Channel: delivery.ChannelEmail, Kind: delivery.Temporary}, false},
+		{delivery.Error{Channel: delivery.ChannelEmail, Kind: delivery.Permanent, Code: "550"}, false},
+		{delivery.Error{Channel: delivery.ChannelSMS, Kind: delivery.Temporary, Code: "20429"}, true},
+		{delivery.Error{Channel: delivery.ChannelSMS, Kind: delivery.Temporary, Code: "20503"}, false},
+	} {
+		require.Equal(t, tc.slow, tc.err.SlowDown(), "%s", tc.err.Error())
+	}
 }

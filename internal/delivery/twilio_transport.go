@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 )
@@ -13,8 +14,9 @@ import (
 // a failure can be told apart: nothing sent (Temporary) from request written
 // but no response (Ambiguous).
 type callState struct {
-	wrote  atomic.Bool
-	status atomic.Int32
+	wrote      atomic.Bool
+	status     atomic.Int32
+	retryAfter atomic.Int64 // seconds the answer's Retry-After asked for
 }
 
 // callTransport is the per-call RoundTripper behind twilio-go: it attaches the
@@ -45,6 +47,9 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(r)
 	if resp != nil {
 		t.st.status.Store(int32(resp.StatusCode))
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+			t.st.retryAfter.Store(int64(secs))
+		}
 	}
 	return resp, err
 }

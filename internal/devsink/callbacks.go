@@ -15,6 +15,9 @@ import (
 const (
 	maxCallbackAttempts = 4
 	callbackBackoff     = 25 * time.Millisecond
+	// maxCallbacksInFlight is the number of callback posters: a burst of SMS
+	// must not open thousands of connections to crier.
+	maxCallbacksInFlight = 32
 )
 
 // CallbackResult records one status callback the sink posted.
@@ -85,7 +88,10 @@ func (s *Sink) donePending(n int, res *CallbackResult) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if res != nil {
-		s.callbacks = append(s.callbacks, *res)
+		s.count.callbacks.Add(1)
+		if !s.cfg.CountOnly {
+			s.callbacks = append(s.callbacks, *res)
+		}
 	}
 	s.pending -= n
 	if s.pending == 0 {
@@ -93,16 +99,80 @@ func (s *Sink) donePending(n int, res *CallbackResult) {
 	}
 }
 
+// callbackJob is the callbacks of one message, due at a time.
+type callbackJob struct {
+	rec     ReceivedSMS
+	errCode int
+	due     time.Time
+}
+
+// scheduleCallbacksLocked queues the callbacks of rec; s.mu is held. A fixed
+// set of posters works the queue in order (every job has the same delay, so
+// arrival order is due order): a burst of 100,000 SMS costs a queue entry
+// each, not a goroutine each.
+func (s *Sink) scheduleCallbacksLocked(rec ReceivedSMS, errCode int) {
+	s.addPendingLocked(2) // "sent", then "delivered" or "undelivered"
+	s.wg.Add(1)
+	rec.Body = "" // callbacks do not carry it, and a queue of 100,000 would
+	s.cbQueue = append(s.cbQueue, callbackJob{rec: rec, errCode: errCode,
+		due: time.Now().Add(s.cfg.CallbackDelay)})
+	if !s.postersStarted {
+		s.postersStarted = true
+		for range maxCallbacksInFlight {
+			go s.postCallbacks()
+		}
+	}
+	select {
+	case s.cbReady <- struct{}{}:
+	default:
+	}
+}
+
+// postCallbacks works the callback queue until the sink closes and the queue
+// is empty.
+func (s *Sink) postCallbacks() {
+	for {
+		s.mu.Lock()
+		if len(s.cbQueue) == 0 {
+			s.mu.Unlock()
+			select {
+			case <-s.cbReady:
+				continue
+			case <-s.life.Done():
+				s.mu.Lock()
+				empty := len(s.cbQueue) == 0
+				s.mu.Unlock()
+				if empty {
+					return
+				}
+				continue
+			}
+		}
+		job := s.cbQueue[0]
+		s.cbQueue[0] = callbackJob{}
+		s.cbQueue = s.cbQueue[1:]
+		more := len(s.cbQueue) > 0
+		s.mu.Unlock()
+		if more {
+			select { // wake another poster for the next job
+			case s.cbReady <- struct{}{}:
+			default:
+			}
+		}
+		s.runCallbacks(job.rec, job.errCode, job.due)
+	}
+}
+
 // runCallbacks posts "sent" and then "delivered" (or "undelivered" with
-// errCode when errCode != 0) after the configured delay, as Twilio does.
-func (s *Sink) runCallbacks(rec ReceivedSMS, errCode int) {
+// errCode when errCode != 0) once due, as Twilio does after a delay.
+func (s *Sink) runCallbacks(rec ReceivedSMS, errCode int, due time.Time) {
 	defer s.wg.Done()
 	final := "delivered"
 	if errCode != 0 {
 		final = "undelivered"
 	}
 	statuses := []string{"sent", final}
-	if !s.pause(s.cfg.CallbackDelay) {
+	if !s.pause(max(time.Until(due), 0)) {
 		s.donePending(len(statuses), nil)
 		return
 	}
@@ -117,9 +187,16 @@ func (s *Sink) runCallbacks(rec ReceivedSMS, errCode int) {
 		}
 		s.setStatus(rec.SID, status, code)
 		res := s.postCallback(rec, status, code)
+		s.logCallback(rec, status, res)
+		s.donePending(1, &res)
+	}
+}
+
+// logCallback logs a posted callback, unless the sink only counts.
+func (s *Sink) logCallback(rec ReceivedSMS, status string, res CallbackResult) {
+	if !s.cfg.CountOnly {
 		s.log.Info("devsink: callback posted", "sid", rec.SID, "status", status,
 			"http_status", res.HTTPStatus, "attempts", res.Attempts)
-		s.donePending(1, &res)
 	}
 }
 

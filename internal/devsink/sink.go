@@ -40,8 +40,17 @@ type Config struct {
 	// Dir, when set, receives every accepted mail as NNNNNN.eml (one file per
 	// recipient).
 	Dir string
+	// Faults make the servers misbehave on purpose (see Faults); the zero
+	// value injects none.
+	Faults Faults
 	// Logger receives the sink's records; nil discards them.
 	Logger *slog.Logger
+	// CountOnly keeps counts instead of messages (see Stats): accepted mail is
+	// read and dropped, an SMS is kept only until its callbacks are posted (so
+	// fetching one answers 404), finished callbacks are counted, not kept, and
+	// nothing is logged per message. It is for benchmarks, where holding
+	// 100,000 messages would measure the sink.
+	CountOnly bool
 }
 
 // Sink is a local SMTP server plus a fake Twilio API. Its methods are safe
@@ -50,6 +59,9 @@ type Sink struct {
 	cfg      Config
 	log      *slog.Logger
 	cbClient *http.Client
+	faults   *faultInjector
+	cbReady  chan struct{} // wakes a callback poster
+	count    counters
 	life     context.Context // ended by Close; bounds callback deliveries
 	end      context.CancelFunc
 	wg       sync.WaitGroup
@@ -61,13 +73,16 @@ type Sink struct {
 	sms       []*ReceivedSMS
 	bySID     map[string]*ReceivedSMS
 	callbacks []CallbackResult
-	pending   int
-	idle      chan struct{} // closed while pending == 0
-	smtpLn    net.Listener
-	httpLn    net.Listener
-	smtpSrv   *smtp.Server
-	httpSrv   *http.Server
-	stopCtx   func() bool
+	cbQueue   []callbackJob // callbacks not yet posted, in due order
+	// postersStarted says the callback posters run.
+	postersStarted bool
+	pending        int
+	idle           chan struct{} // closed while pending == 0
+	smtpLn         net.Listener
+	httpLn         net.Listener
+	smtpSrv        *smtp.Server
+	httpSrv        *http.Server
+	stopCtx        func() bool
 }
 
 // New returns a Sink for cfg; call Start to listen.
@@ -91,7 +106,13 @@ func New(cfg Config) *Sink {
 	return &Sink{
 		cfg: cfg, log: log, life: life, end: end, idle: idle,
 		rules: cfg.Rules.clone(), bySID: make(map[string]*ReceivedSMS),
-		cbClient: &http.Client{Timeout: 5 * time.Second},
+		cbReady: make(chan struct{}, 1),
+		cbClient: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+			// Callbacks go to one crier server: keep connections to it open
+			// rather than opening (and leaving in TIME_WAIT) one per callback.
+			MaxIdleConns: 64, MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second,
+		}},
+		faults: newFaultInjector(cfg.Faults),
 	}
 }
 
@@ -120,7 +141,7 @@ func (s *Sink) Start(ctx context.Context) error {
 	s.wg.Add(2)
 	s.stopCtx = context.AfterFunc(ctx, func() { _ = s.Close() })
 	s.mu.Unlock()
-	go s.serve("smtp", func() error { return smtpSrv.Serve(smtpLn) })
+	go s.serve("smtp", func() error { return smtpSrv.Serve(faultListener{smtpLn}) })
 	go s.serve("twilio", func() error { return httpSrv.Serve(httpLn) })
 	s.log.Info("devsink listening", "smtp", s.SMTPURL(), "twilio", s.TwilioURL())
 	return nil

@@ -108,8 +108,9 @@ func (s *Sink) Emails() []ReceivedEmail {
 // newSMTPServer configures the go-smtp server: no auth required, AUTH PLAIN
 // accepted with any credentials, insecure auth allowed (it is a local stand-in).
 func (s *Sink) newSMTPServer() *smtp.Server {
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &session{sink: s}, nil
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		fc, _ := c.Conn().(*faultConn) // nil only for a listener not wrapped by Start
+		return &session{sink: s, conn: fc}, nil
 	}))
 	srv.Domain = "devsink.localhost"
 	srv.AllowInsecureAuth = true
@@ -123,8 +124,50 @@ func (s *Sink) newSMTPServer() *smtp.Server {
 // session is one SMTP conversation.
 type session struct {
 	sink  *Sink
+	conn  *faultConn
 	from  string
 	rcpts []string
+}
+
+// errDropped is returned by a session method after it dropped the connection;
+// go-smtp's attempt to write it as a reply fails on the closed connection.
+var errDropped = errors.New("devsink: connection dropped by fault injection")
+
+// fault applies the injected fault, if any, of one MAIL or RCPT command.
+func (c *session) fault() error {
+	switch c.sink.faults.smtpCommand(false) {
+	case faultDrop:
+		c.drop()
+		return errDropped
+	case faultTemp421:
+		return c.reply421()
+	case faultTemp451:
+		return reply451()
+	}
+	return nil
+}
+
+// drop closes the connection without a reply.
+func (c *session) drop() {
+	if c.conn != nil {
+		_ = c.conn.Conn.Close()
+	}
+}
+
+// reply421 answers 421 and closes the connection after the reply, as a
+// server going down does.
+func (c *session) reply421() error {
+	if c.conn != nil {
+		c.conn.closeAfterWrite.Store(true)
+	}
+	c.sink.log.Info("devsink: injected 421")
+	return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2},
+		Message: "Service not available, closing transmission channel (devsink fault)"}
+}
+
+func reply451() error {
+	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0},
+		Message: "Requested action aborted: local error in processing (devsink fault)"}
 }
 
 // AuthMechanisms implements smtp.AuthSession.
@@ -137,12 +180,18 @@ func (c *session) Auth(string) (sasl.Server, error) {
 
 // Mail implements smtp.Session.
 func (c *session) Mail(from string, _ *smtp.MailOptions) error {
+	if err := c.fault(); err != nil {
+		return err
+	}
 	c.from = from
 	return nil
 }
 
 // Rcpt implements smtp.Session, bouncing addresses listed in the rules.
 func (c *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if err := c.fault(); err != nil {
+		return err
+	}
 	c.sink.mu.Lock()
 	bounce := c.sink.rules.BounceEmails[strings.ToLower(to)]
 	c.sink.mu.Unlock()
@@ -157,8 +206,40 @@ func (c *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-// Data implements smtp.Session, storing one copy per recipient.
+// midDataBytes is how much of a message is read before a drop mid-DATA.
+const midDataBytes = 200
+
+// Data implements smtp.Session, storing one copy per recipient. Injected
+// faults drop the connection mid-message, answer 421/451 after the content,
+// or keep the mail and drop the connection instead of answering 250.
 func (c *session) Data(r io.Reader) error {
+	switch c.sink.faults.smtpCommand(true) {
+	case faultDrop:
+		_, _ = io.CopyN(io.Discard, r, midDataBytes)
+		c.drop()
+		return errDropped
+	case faultTemp421:
+		_, _ = io.Copy(io.Discard, r)
+		return c.reply421()
+	case faultTemp451:
+		_, _ = io.Copy(io.Discard, r)
+		return reply451()
+	}
+	if err := c.receive(r); err != nil {
+		return err
+	}
+	if c.sink.faults.lostReply() {
+		c.drop()
+		return errDropped
+	}
+	return nil
+}
+
+// receive reads one message and stores a copy per recipient.
+func (c *session) receive(r io.Reader) error {
+	if c.sink.cfg.CountOnly {
+		return c.discardData(r)
+	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return fmt.Errorf("devsink: read data: %w", err)
@@ -196,6 +277,7 @@ func (s *Sink) storeEmail(e ReceivedEmail) error {
 	s.emails = append(s.emails, e)
 	n := len(s.emails)
 	s.mu.Unlock()
+	s.count.emails.Add(1)
 	s.log.Info("devsink: mail accepted", "rfc_message_id", e.MessageID, "count", n)
 	if s.cfg.Dir == "" {
 		return nil

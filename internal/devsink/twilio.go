@@ -55,6 +55,7 @@ func (s *Sink) newHTTPServer() *http.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", s.handleCreate)
 	mux.HandleFunc("GET /2010-04-01/Accounts/{AccountSid}/Messages/{file}", s.handleFetch)
+	mux.HandleFunc("GET "+StatsPath, s.handleStats)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, notFound(r.URL.Path))
 	})
@@ -68,6 +69,9 @@ func (s *Sink) newHTTPServer() *http.Server {
 func (s *Sink) handleCreate(w http.ResponseWriter, r *http.Request) {
 	if apiErr := s.authorize(r); apiErr != nil {
 		writeAPIError(w, apiErr)
+		return
+	}
+	if s.injectTwilioFault(w) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -89,8 +93,27 @@ func (s *Sink) handleCreate(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, apiErr)
 		return
 	}
-	s.log.Info("devsink: sms accepted", "sid", stored.SID)
+	if !s.cfg.CountOnly {
+		s.log.Info("devsink: sms accepted", "sid", stored.SID)
+	}
 	writeJSON(w, http.StatusCreated, s.resource(stored))
+}
+
+// injectTwilioFault answers with an injected 429 or 500 and reports whether
+// it did. The request is not read: nothing was created.
+func (s *Sink) injectTwilioFault(w http.ResponseWriter) bool {
+	switch s.faults.twilioFault() {
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", s.faults.retryAfterSeconds())
+		writeAPIError(w, &apiError{Code: 20429, Message: "Too Many Requests (devsink fault)",
+			Status: http.StatusTooManyRequests})
+		return true
+	case http.StatusInternalServerError:
+		writeAPIError(w, &apiError{Code: 20500, Message: "Internal Server Error (devsink fault)",
+			Status: http.StatusInternalServerError})
+		return true
+	}
+	return false
 }
 
 // validateCreate checks the parameters Twilio requires.
@@ -118,12 +141,15 @@ func (s *Sink) accept(rec ReceivedSMS) (ReceivedSMS, *apiError) {
 	}
 	rec.SID, rec.Status, rec.DateCreated = newSID(), "queued", time.Now().UTC()
 	stored := rec
-	s.sms = append(s.sms, &stored)
-	s.bySID[rec.SID] = &stored
+	if !s.cfg.CountOnly {
+		// A counting sink keeps nothing per message: 100,000 SMS would cost
+		// it 100 MB, and nobody asks it about one (fetches answer 404).
+		s.sms = append(s.sms, &stored)
+		s.bySID[rec.SID] = &stored
+	}
+	s.count.sms.Add(1)
 	if rec.StatusCallback != "" {
-		s.addPendingLocked(2) // "sent", then "delivered" or "undelivered"
-		s.wg.Add(1)
-		go s.runCallbacks(rec, s.rules.UndeliveredNumbers[rec.To])
+		s.scheduleCallbacksLocked(rec, s.rules.UndeliveredNumbers[rec.To])
 	}
 	return rec, nil
 }

@@ -6,6 +6,8 @@ package queue
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,20 +21,49 @@ import (
 	"github.com/crier-dev/crier/internal/store"
 )
 
-// TypeSend is the task type that sends one message.
-const TypeSend = "message:send"
+// TypeSendBatch is the task type that sends a batch of messages of one
+// channel. TypeSend is the one-message task of earlier versions; workers still
+// run such tasks left in a queue.
+const (
+	TypeSendBatch = "messages:send"
+	TypeSend      = "message:send"
+)
 
-// MaxRetry is how often a temporary failure is retried before the message fails.
+// MaxRetry is how often a batch whose messages failed for now is retried.
+// Each message also counts its own attempts in the ledger (see
+// campaign.MaxAttempts), so a message never outlives its limit by being
+// carried in a new batch.
 const MaxRetry = 8
+
+// DefaultBatchSize is how many messages one task carries.
+const DefaultBatchSize = 200
 
 type sendPayload struct {
 	MessageID int64 `json:"message_id"`
 }
 
-// TaskID is the asynq task ID of a message: the same message can never be in
-// the queue twice.
+type batchPayload struct {
+	Channel string  `json:"channel"`
+	IDs     []int64 `json:"ids"`
+}
+
+// TaskID is the asynq task ID of a one-message task of earlier versions.
 func TaskID(messageID int64) string {
 	return "message:" + strconv.FormatInt(messageID, 10)
+}
+
+// BatchTaskID is the asynq task ID of a batch: derived from its channel and
+// message IDs, so that the same batch can never be in the queue twice. It
+// names the first and last ID, for people reading asynqmon, and a hash of
+// them all.
+func BatchTaskID(channel string, ids []int64) string {
+	h := sha256.New()
+	var b [8]byte
+	for _, id := range ids {
+		binary.BigEndian.PutUint64(b[:], uint64(id))
+		h.Write(b[:])
+	}
+	return fmt.Sprintf("batch:%s:%d-%d:%x", channel, ids[0], ids[len(ids)-1], h.Sum(nil)[:12])
 }
 
 // Names are the queue names of a deployment: one per channel, so that e-mail
@@ -44,34 +75,129 @@ type Names struct {
 // For returns the queue of a channel.
 func (n Names) For(channel string) string { return n.Prefix + channel }
 
-// Enqueuer puts messages into the queue.
+// Enqueuer puts messages into the queue, in batches of one channel.
 type Enqueuer struct {
-	client *asynq.Client
-	names  Names
+	client    *asynq.Client
+	inspector *asynq.Inspector // nil: a taken task ID counts as not queued
+	names     Names
+	// BatchSize is how many messages one task carries (DefaultBatchSize).
+	BatchSize int
 }
 
 // NewEnqueuer returns an enqueuer using client.
 func NewEnqueuer(client *asynq.Client, names Names) *Enqueuer {
-	return &Enqueuer{client: client, names: names}
+	return &Enqueuer{client: client, names: names, BatchSize: DefaultBatchSize}
 }
 
-// Enqueue adds a send task per message. A message whose task is in the queue
-// already is not added again.
-func (e *Enqueuer) Enqueue(ctx context.Context, due []store.DueMessage) error {
-	for _, m := range due {
-		payload, err := json.Marshal(sendPayload{MessageID: m.ID})
-		if err != nil {
-			return fmt.Errorf("encode task of message %d: %w", m.ID, err)
+// WithInspector lets Enqueue look at the task holding a taken task ID, so
+// that the messages of a batch whose task waits in the queue count as queued.
+func (e *Enqueuer) WithInspector(inspector *asynq.Inspector) *Enqueuer {
+	e.inspector = inspector
+	return e
+}
+
+// Enqueue adds the messages in batch tasks, one channel per batch, and
+// returns the task ID of each message, in order: the task that will run for
+// it. A batch whose task is in the queue already is not added again; its
+// messages get that task's ID if it waits in the queue, and "" if it is being
+// handled right now (or, without an inspector, whatever its state): that task
+// may be finishing without sending them (their campaign paused), and marked
+// queued they would be left with no task. A message with "" stays pending for
+// a later round. One Redis round trip per new batch.
+func (e *Enqueuer) Enqueue(ctx context.Context, due []store.DueMessage) ([]string, error) {
+	byChannel := map[string][]int{} // channel → indexes into due
+	var channels []string
+	for i, m := range due {
+		if _, ok := byChannel[m.Channel]; !ok {
+			channels = append(channels, m.Channel)
 		}
-		task := asynq.NewTask(TypeSend, payload, asynq.TaskID(TaskID(m.ID)),
-			asynq.Queue(e.names.For(m.Channel)), asynq.MaxRetry(MaxRetry),
-			asynq.Timeout(2*time.Minute))
-		_, err = e.client.EnqueueContext(ctx, task)
-		if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-			return fmt.Errorf("enqueue message %d: %w", m.ID, err)
+		byChannel[m.Channel] = append(byChannel[m.Channel], i)
+	}
+	tasks := make([]string, len(due))
+	for _, channel := range channels {
+		idx := byChannel[channel]
+		for len(idx) > 0 {
+			n := min(len(idx), max(e.BatchSize, 1))
+			ids := make([]int64, n)
+			for j, i := range idx[:n] {
+				ids[j] = due[i].ID
+			}
+			taskID, err := e.enqueueBatch(ctx, channel, ids)
+			if err != nil {
+				return nil, err
+			}
+			for _, i := range idx[:n] {
+				tasks[i] = taskID
+			}
+			idx = idx[n:]
 		}
 	}
-	return nil
+	return tasks, nil
+}
+
+// enqueueBatch adds the batch task of ids and returns its ID, or "" when that
+// ID is taken by a task that will not run again for them (see Enqueue).
+func (e *Enqueuer) enqueueBatch(ctx context.Context, channel string, ids []int64) (string, error) {
+	payload, err := json.Marshal(batchPayload{Channel: channel, IDs: ids})
+	if err != nil {
+		return "", fmt.Errorf("encode batch task: %w", err)
+	}
+	taskID := BatchTaskID(channel, ids)
+	task := asynq.NewTask(TypeSendBatch, payload, asynq.TaskID(taskID),
+		asynq.Queue(e.names.For(channel)), asynq.MaxRetry(MaxRetry),
+		asynq.Timeout(10*time.Minute))
+	for try := 0; ; try++ {
+		_, err = e.client.EnqueueContext(ctx, task)
+		switch {
+		case err == nil:
+			return taskID, nil
+		case !errors.Is(err, asynq.ErrTaskIDConflict):
+			return "", fmt.Errorf("enqueue batch %s: %w", taskID, err)
+		}
+		switch e.holder(channel, taskID) {
+		case holderWaits:
+			return taskID, nil
+		case holderSpent:
+			if try == 0 {
+				continue // made way: enqueue once more
+			}
+		}
+		return "", nil
+	}
+}
+
+// holder is what holds a taken task ID.
+type holder int
+
+const (
+	holderUnknown holder = iota // being handled, or cannot be told
+	holderWaits                 // pending, scheduled or waiting for a retry: will run
+	holderSpent                 // archived or completed, now deleted: will not run
+)
+
+// holder looks at the task holding taskID in the channel's queue. An archived
+// or completed one (its retries ran out) is deleted to make way, as the
+// reconciler does.
+func (e *Enqueuer) holder(channel, taskID string) holder {
+	if e.inspector == nil {
+		return holderUnknown
+	}
+	queue := e.names.For(channel)
+	info, err := e.inspector.GetTaskInfo(queue, taskID)
+	if err != nil {
+		return holderUnknown
+	}
+	switch info.State {
+	case asynq.TaskStatePending, asynq.TaskStateScheduled, asynq.TaskStateRetry:
+		return holderWaits
+	case asynq.TaskStateArchived, asynq.TaskStateCompleted:
+		if err := e.inspector.DeleteTask(queue, taskID); err != nil &&
+			!errors.Is(err, asynq.ErrTaskNotFound) {
+			return holderUnknown
+		}
+		return holderSpent
+	}
+	return holderUnknown
 }
 
 // Relay moves pending messages from the ledger into the queue.
@@ -79,6 +205,7 @@ type Relay struct {
 	store      *store.Store
 	enqueuer   *Enqueuer
 	reconciler *Reconciler // nil: no reconciliation
+	watch      *LossWatch  // nil: a lost queue waits for the reconciler
 	logger     *slog.Logger
 	batch      int
 }
@@ -92,16 +219,25 @@ func (r *Relay) WithReconciler(rec *Reconciler) *Relay {
 	return r
 }
 
+// WithLossWatch makes Run requeue every queued message at once when the watch
+// sees that Redis lost the queue. It needs a reconciler (WithReconciler).
+func (r *Relay) WithLossWatch(w *LossWatch) *Relay {
+	r.watch = w
+	return r
+}
+
 // NewRelay returns a relay that moves batches of messages.
 func NewRelay(st *store.Store, enqueuer *Enqueuer, logger *slog.Logger) *Relay {
-	return &Relay{store: st, enqueuer: enqueuer, logger: logger, batch: 500}
+	return &Relay{store: st, enqueuer: enqueuer, logger: logger, batch: 5000}
 }
 
 // Once relays every message that is due now and returns how many it queued.
+// It stops at a round that queued less than a batch, so that messages left
+// pending (their task ID still taken) wait for the next call.
 func (r *Relay) Once(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := r.store.MessagesRelay(ctx, r.batch, func(due []store.DueMessage) error {
+		n, err := r.store.MessagesRelay(ctx, r.batch, func(due []store.DueMessage) ([]string, error) {
 			return r.enqueuer.Enqueue(ctx, due)
 		})
 		total += n
@@ -111,28 +247,68 @@ func (r *Relay) Once(ctx context.Context) (int, error) {
 	}
 }
 
-// Run relays every interval, and reconciles every ReconcileEvery, until ctx
+// idleStretch is how far Run stretches its interval while rounds find
+// nothing: looking for pending messages walks an index that keeps an entry
+// for every message that was ever open until autovacuum runs, 400 ms at
+// 200,000 messages, and every worker looks. Launching and resuming relay at
+// once themselves; this loop is the safety net.
+const idleStretch = 8
+
+// Run relays every interval — up to idleStretch times less often while
+// there is nothing to relay — and reconciles every ReconcileEvery, until ctx
 // is done.
 func (r *Relay) Run(ctx context.Context, interval time.Duration) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
+	timer := time.NewTimer(interval)
+	defer timer.Stop()
 	var reconciled time.Time
+	wait := interval
 	for {
+		r.recoverLostQueue(ctx)
 		n, err := r.Once(ctx)
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case err != nil && ctx.Err() == nil:
 			r.logger.WarnContext(ctx, "Relay round failed; will retry", "error", err)
-		} else if n > 0 {
+			wait = interval
+		case n > 0:
 			r.logger.InfoContext(ctx, "Relayed messages", "count", n)
+			wait = interval
+		default:
+			wait = min(2*wait, idleStretch*interval)
 		}
 		if r.reconciler != nil && time.Since(reconciled) >= ReconcileEvery {
 			r.reconcile(ctx)
 			reconciled = time.Now()
 		}
+		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
 			return
-		case <-ticker.C:
+		case <-timer.C:
 		}
+	}
+}
+
+// recoverLostQueue requeues every queued message when Redis lost the queue
+// since the last round.
+func (r *Relay) recoverLostQueue(ctx context.Context) {
+	if r.watch == nil || r.reconciler == nil {
+		return
+	}
+	lost, err := r.watch.Lost(ctx)
+	if err != nil || !lost {
+		return // Redis down: the relay round says so
+	}
+	n, err := r.reconciler.RequeueAll(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.logger.WarnContext(ctx, "Requeue after a lost queue failed; will retry", "error", err)
+		}
+		_ = r.watch.Forget(context.WithoutCancel(ctx)) // best effort; else the reconciler finds them
+		return
+	}
+	if n > 0 {
+		r.logger.WarnContext(ctx, "Redis lost the queue (flushed or restarted); requeued "+
+			"the queued messages from the ledger", "count", n)
 	}
 }
 
@@ -147,22 +323,28 @@ func (r *Relay) reconcile(ctx context.Context) {
 	}
 }
 
-// Sender sends one message; lastAttempt says no retry follows.
+// Sender sends a batch of messages. An error makes asynq retry the batch
+// later; the ledger makes sure only what is still due is sent then.
 type Sender interface {
-	Send(ctx context.Context, messageID int64, lastAttempt bool) error
+	SendBatch(ctx context.Context, ids []int64) error
 }
 
 // NewHandler returns the asynq handler of send tasks: decode, send, return.
 func NewHandler(sender Sender) asynq.Handler {
 	mux := asynq.NewServeMux()
+	mux.HandleFunc(TypeSendBatch, func(ctx context.Context, t *asynq.Task) error {
+		var p batchPayload
+		if err := json.Unmarshal(t.Payload(), &p); err != nil || len(p.IDs) == 0 {
+			return fmt.Errorf("task %s: bad payload: %w", TypeSendBatch, asynq.SkipRetry)
+		}
+		return sender.SendBatch(ctx, p.IDs)
+	})
 	mux.HandleFunc(TypeSend, func(ctx context.Context, t *asynq.Task) error {
 		var p sendPayload
 		if err := json.Unmarshal(t.Payload(), &p); err != nil || p.MessageID == 0 {
 			return fmt.Errorf("task %s: bad payload: %w", TypeSend, asynq.SkipRetry)
 		}
-		retried, _ := asynq.GetRetryCount(ctx)
-		maxRetry, _ := asynq.GetMaxRetry(ctx)
-		return sender.Send(ctx, p.MessageID, retried >= maxRetry)
+		return sender.SendBatch(ctx, []int64{p.MessageID})
 	})
 	return mux
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
@@ -29,6 +30,15 @@ func TestTaskID(t *testing.T) {
 	require.Equal(t, queue.TaskID(42), queue.TaskID(42), "stable across calls")
 	require.NotEqual(t, queue.TaskID(42), queue.TaskID(420))
 	require.NotEqual(t, queue.TaskID(1), queue.TaskID(11))
+}
+
+func TestBatchTaskID(t *testing.T) {
+	t.Parallel()
+	id := queue.BatchTaskID("email", []int64{3, 5, 9})
+	require.Regexp(t, `^batch:email:3-9:[0-9a-f]{24}$`, id, "names the channel, first and last ID")
+	require.Equal(t, id, queue.BatchTaskID("email", []int64{3, 5, 9}), "stable across calls")
+	require.NotEqual(t, id, queue.BatchTaskID("email", []int64{3, 6, 9}), "every ID counts")
+	require.NotEqual(t, id, queue.BatchTaskID("sms", []int64{3, 5, 9}))
 }
 
 func TestNamesPerChannel(t *testing.T) {
@@ -76,10 +86,11 @@ func (q *redisQueue) pending(t *testing.T, channel string) []string {
 	return ids
 }
 
-func taskIDs(ids ...int64) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = queue.TaskID(id)
+// batches returns the sorted task IDs of the given batches of a channel.
+func batches(channel string, batch ...[]int64) []string {
+	out := make([]string, len(batch))
+	for i, ids := range batch {
+		out[i] = queue.BatchTaskID(channel, ids)
 	}
 	sort.Strings(out)
 	return out
@@ -97,50 +108,105 @@ func unreachable(t *testing.T) *asynq.Client {
 func TestEnqueuer(t *testing.T) {
 	t.Parallel()
 
-	t.Run("OneTaskPerMessageOnItsChannelQueue", func(t *testing.T) {
+	t.Run("OneBatchPerChannelOnItsQueue", func(t *testing.T) {
 		t.Parallel()
 		q := newRedisQueue(t)
 		enq := queue.NewEnqueuer(q.client, q.names)
-		err := enq.Enqueue(t.Context(), []store.DueMessage{
+		tasks, err := enq.Enqueue(t.Context(), []store.DueMessage{
 			{ID: 1, Channel: "email"}, {ID: 2, Channel: "sms"}, {ID: 3, Channel: "email"}})
 		require.NoError(t, err)
-		require.Equal(t, taskIDs(1, 3), q.pending(t, "email"))
-		require.Equal(t, taskIDs(2), q.pending(t, "sms"))
+		email, sms := queue.BatchTaskID("email", []int64{1, 3}), queue.BatchTaskID("sms", []int64{2})
+		require.Equal(t, []string{email, sms, email}, tasks, "each message's task, in order")
+		require.Equal(t, []string{email}, q.pending(t, "email"))
+		require.Equal(t, []string{sms}, q.pending(t, "sms"))
 
-		info, err := q.inspector.GetTaskInfo(q.names.For("sms"), queue.TaskID(2))
+		info, err := q.inspector.GetTaskInfo(q.names.For("sms"), sms)
 		require.NoError(t, err)
-		require.Equal(t, queue.TypeSend, info.Type)
-		require.JSONEq(t, `{"message_id": 2}`, string(info.Payload))
+		require.Equal(t, queue.TypeSendBatch, info.Type)
+		require.JSONEq(t, `{"channel": "sms", "ids": [2]}`, string(info.Payload))
 		require.Equal(t, queue.MaxRetry, info.MaxRetry)
-		require.Equal(t, 2*time.Minute, info.Timeout)
+		require.Equal(t, 10*time.Minute, info.Timeout)
 	})
 
-	t.Run("RepeatedEnqueueAddsNothingAndIsFine", func(t *testing.T) {
+	t.Run("SplitsIntoBatchesOfBatchSize", func(t *testing.T) {
+		t.Parallel()
+		q := newRedisQueue(t)
+		enq := queue.NewEnqueuer(q.client, q.names)
+		enq.BatchSize = 2
+		var due []store.DueMessage
+		for id := range int64(5) {
+			due = append(due, store.DueMessage{ID: id + 1, Channel: "email"})
+		}
+		_, err := enq.Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		require.Equal(t, batches("email", []int64{1, 2}, []int64{3, 4}, []int64{5}),
+			q.pending(t, "email"))
+	})
+
+	t.Run("TheSameBatchTwiceAddsNothingAndIsFine", func(t *testing.T) {
 		t.Parallel()
 		q := newRedisQueue(t)
 		enq := queue.NewEnqueuer(q.client, q.names)
 		due := []store.DueMessage{{ID: 7, Channel: "email"}, {ID: 8, Channel: "sms"}}
-		require.NoError(t, enq.Enqueue(t.Context(), due))
-		require.NoError(t, enq.Enqueue(t.Context(), due))
-		require.NoError(t, enq.Enqueue(t.Context(), append(due, store.DueMessage{ID: 9,
-			Channel: "email"})))
-		require.Equal(t, taskIDs(7, 9), q.pending(t, "email"))
-		require.Equal(t, taskIDs(8), q.pending(t, "sms"))
+		first, err := enq.Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		again, err := enq.Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		require.Equal(t, []string{"", ""}, again,
+			"without an inspector a taken task ID may belong to a task that will not run")
+		again, err = enq.WithInspector(q.inspector).Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		require.Equal(t, first, again, "the tasks wait in the queue: the messages have them")
+		require.Equal(t, batches("email", []int64{7}), q.pending(t, "email"))
+		require.Equal(t, batches("sms", []int64{8}), q.pending(t, "sms"))
+	})
+
+	t.Run("ASpentBatchMakesWay", func(t *testing.T) {
+		t.Parallel()
+		q := newRedisQueue(t)
+		enq := queue.NewEnqueuer(q.client, q.names).WithInspector(q.inspector)
+		due := []store.DueMessage{{ID: 31, Channel: "email"}}
+		tasks, err := enq.Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		require.NoError(t, q.inspector.ArchiveTask(q.names.For("email"), tasks[0]))
+		again, err := enq.Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		require.Equal(t, tasks, again, "its retries ran out: the batch is queued anew")
+		require.Equal(t, tasks, q.pending(t, "email"))
+	})
+
+	t.Run("ABatchBeingHandledGivesItsMessagesNoTask", func(t *testing.T) {
+		t.Parallel()
+		q := newRedisQueue(t)
+		enq := queue.NewEnqueuer(q.client, q.names).WithInspector(q.inspector)
+		due := []store.DueMessage{{ID: 21, Channel: "email"}, {ID: 22, Channel: "email"}}
+		started, release := make(chan struct{}), make(chan struct{})
+		startServer(t, q, asynq.HandlerFunc(func(context.Context, *asynq.Task) error {
+			close(started)
+			<-release // e.g. its campaign is paused and it hands its messages back
+			return nil
+		}))
+		defer close(release)
+		tasks, err := enq.Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		require.Equal(t, queue.BatchTaskID("email", []int64{21, 22}), tasks[0])
+		<-started
+		again, err := enq.Enqueue(t.Context(), due)
+		require.NoError(t, err)
+		require.Equal(t, []string{"", ""}, again,
+			"the active task may end without sending: queued, they would have none")
 	})
 
 	t.Run("UnreachableRedisIsAnError", func(t *testing.T) {
 		t.Parallel()
 		enq := queue.NewEnqueuer(unreachable(t), queue.Names{Prefix: "unused:"})
-		err := enq.Enqueue(t.Context(), []store.DueMessage{{ID: 5, Channel: "email"}})
-		require.ErrorContains(t, err, "enqueue message 5")
+		_, err := enq.Enqueue(t.Context(), []store.DueMessage{{ID: 5, Channel: "email"}})
+		require.ErrorContains(t, err, "enqueue batch batch:email:5-5:")
 	})
 }
 
-// attempt is one call of a fake sender.
-type attempt struct {
-	ID   int64
-	Last bool
-}
+// attempt is one call of a fake sender: the IDs of the batch.
+type attempt []int64
 
 // fakeSender records its calls and fails the first failures of them.
 type fakeSender struct {
@@ -155,12 +221,12 @@ func newFakeSender(failures int) *fakeSender {
 	return &fakeSender{failures: failures, calls: make(chan attempt, 100)}
 }
 
-func (s *fakeSender) Send(_ context.Context, id int64, last bool) error {
+func (s *fakeSender) SendBatch(_ context.Context, ids []int64) error {
 	s.mu.Lock()
 	s.n++
 	n := s.n
 	s.mu.Unlock()
-	s.calls <- attempt{ID: id, Last: last}
+	s.calls <- attempt(ids)
 	if n <= s.failures {
 		return fmt.Errorf("attempt %d: try later", n)
 	}
@@ -175,7 +241,7 @@ func (s *fakeSender) next(t *testing.T) attempt {
 		return a
 	case <-time.After(10 * time.Second):
 		t.Fatal("the sender was not called in time")
-		return attempt{}
+		return nil
 	}
 }
 
@@ -195,6 +261,21 @@ func TestHandlerRefusesBadPayloads(t *testing.T) {
 			sender := newFakeSender(0)
 			err := queue.NewHandler(sender).ProcessTask(t.Context(),
 				asynq.NewTask(queue.TypeSend, []byte(payload)))
+			require.ErrorIs(t, err, asynq.SkipRetry, "a bad payload is never retried")
+			require.Empty(t, sender.calls)
+		})
+	}
+	for name, payload := range map[string]string{
+		"BatchNotJSON":   "ids 1 2",
+		"BatchNoIDs":     `{"channel": "email"}`,
+		"BatchEmptyIDs":  `{"channel": "email", "ids": []}`,
+		"BatchStringIDs": `{"channel": "email", "ids": ["1"]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sender := newFakeSender(0)
+			err := queue.NewHandler(sender).ProcessTask(t.Context(),
+				asynq.NewTask(queue.TypeSendBatch, []byte(payload)))
 			require.ErrorIs(t, err, asynq.SkipRetry, "a bad payload is never retried")
 			require.Empty(t, sender.calls)
 		})
@@ -236,59 +317,67 @@ func (quiet) Warn(...any)  {}
 func (quiet) Error(...any) {}
 func (quiet) Fatal(...any) {}
 
-func TestHandlerPassesLastAttempt(t *testing.T) {
+func TestHandlerRetriesAndSends(t *testing.T) {
 	t.Parallel()
 
-	t.Run("OnlyTheFinalRetryIsLast", func(t *testing.T) {
+	t.Run("AFailedBatchIsRetriedWhole", func(t *testing.T) {
 		t.Parallel()
 		q := newRedisQueue(t)
 		sender := newFakeSender(2)
 		startServer(t, q, queue.NewHandler(sender))
-		_, err := q.client.EnqueueContext(t.Context(), asynq.NewTask(queue.TypeSend,
-			[]byte(`{"message_id": 77}`), asynq.Queue(q.names.For("email")), asynq.MaxRetry(2)))
+		_, err := q.client.EnqueueContext(t.Context(), asynq.NewTask(queue.TypeSendBatch,
+			[]byte(`{"channel": "email", "ids": [77, 78]}`), asynq.Queue(q.names.For("email")),
+			asynq.MaxRetry(2)))
 		require.NoError(t, err)
-		require.Equal(t, attempt{ID: 77, Last: false}, sender.next(t))
-		require.Equal(t, attempt{ID: 77, Last: false}, sender.next(t))
-		require.Equal(t, attempt{ID: 77, Last: true}, sender.next(t))
+		for range 3 {
+			require.Equal(t, attempt{77, 78}, sender.next(t))
+		}
+		select {
+		case a := <-sender.calls:
+			t.Fatalf("called again after success: %v", a)
+		case <-time.After(200 * time.Millisecond):
+		}
 	})
 
-	t.Run("NoRetriesMeansTheFirstAttemptIsLast", func(t *testing.T) {
+	t.Run("AOneMessageTaskOfAnEarlierVersionIsABatchOfOne", func(t *testing.T) {
 		t.Parallel()
 		q := newRedisQueue(t)
 		sender := newFakeSender(0)
 		startServer(t, q, queue.NewHandler(sender))
 		_, err := q.client.EnqueueContext(t.Context(), asynq.NewTask(queue.TypeSend,
-			[]byte(`{"message_id": 78}`), asynq.Queue(q.names.For("sms")), asynq.MaxRetry(0)))
+			[]byte(`{"message_id": 78}`), asynq.Queue(q.names.For("sms"))))
 		require.NoError(t, err)
-		require.Equal(t, attempt{ID: 78, Last: true}, sender.next(t))
+		require.Equal(t, attempt{78}, sender.next(t))
 	})
 
-	t.Run("EnqueuedMessageIsSentOnceAndNotLast", func(t *testing.T) {
+	t.Run("EnqueuedMessagesAreSentOnce", func(t *testing.T) {
 		t.Parallel()
 		q := newRedisQueue(t)
 		sender := newFakeSender(0)
-		require.NoError(t, queue.NewEnqueuer(q.client, q.names).Enqueue(t.Context(),
-			[]store.DueMessage{{ID: 79, Channel: "email"}, {ID: 80, Channel: "sms"}}))
+		_, err := queue.NewEnqueuer(q.client, q.names).Enqueue(t.Context(),
+			[]store.DueMessage{{ID: 79, Channel: "email"}, {ID: 80, Channel: "sms"}})
+		require.NoError(t, err)
 		startServer(t, q, queue.NewHandler(sender))
 		got := []attempt{sender.next(t), sender.next(t)}
-		sort.Slice(got, func(i, j int) bool { return got[i].ID < got[j].ID })
-		require.Equal(t, []attempt{{ID: 79}, {ID: 80}}, got)
+		sort.Slice(got, func(i, j int) bool { return got[i][0] < got[j][0] })
+		require.Equal(t, []attempt{{79}, {80}}, got)
 	})
 }
 
 func TestNewServerWorksBothChannelQueues(t *testing.T) {
 	t.Parallel()
 	q := newRedisQueue(t)
-	require.NoError(t, queue.NewEnqueuer(q.client, q.names).Enqueue(t.Context(),
-		[]store.DueMessage{{ID: 11, Channel: "email"}, {ID: 12, Channel: "sms"}}))
+	_, err := queue.NewEnqueuer(q.client, q.names).Enqueue(t.Context(),
+		[]store.DueMessage{{ID: 11, Channel: "email"}, {ID: 12, Channel: "sms"}})
+	require.NoError(t, err)
 	sender := newFakeSender(0)
 	srv := queue.NewServer(q.opt, queue.ServerConfig{Names: q.names, Concurrency: 2,
 		Logger: discard})
 	require.NoError(t, srv.Start(queue.NewHandler(sender)))
 	t.Cleanup(srv.Shutdown)
 	got := []attempt{sender.next(t), sender.next(t)}
-	sort.Slice(got, func(i, j int) bool { return got[i].ID < got[j].ID })
-	require.Equal(t, []attempt{{ID: 11}, {ID: 12}}, got)
+	sort.Slice(got, func(i, j int) bool { return got[i][0] < got[j][0] })
+	require.Equal(t, []attempt{{11}, {12}}, got)
 }
 
 // ledger is a fresh database with one manager and a launched campaign.
@@ -376,14 +465,14 @@ func TestRelayOnce(t *testing.T) {
 		after := l.messages(t, k.ID)
 		require.Equal(t, map[string][]int64{"email queued": before["email pending"],
 			"sms queued": before["sms pending"]}, after)
-		require.Equal(t, taskIDs(before["email pending"]...), q.pending(t, "email"))
-		require.Equal(t, taskIDs(before["sms pending"]...), q.pending(t, "sms"))
+		require.Equal(t, batches("email", before["email pending"]), q.pending(t, "email"))
+		require.Equal(t, batches("sms", before["sms pending"]), q.pending(t, "sms"))
 
 		n, err = relay.Once(t.Context())
 		require.NoError(t, err)
 		require.Zero(t, n, "queued messages are not relayed again")
-		require.Len(t, q.pending(t, "email"), 3)
-		require.Len(t, q.pending(t, "sms"), 3)
+		require.Len(t, q.pending(t, "email"), 1)
+		require.Len(t, q.pending(t, "sms"), 1)
 	})
 
 	t.Run("RelaysInSeveralRounds", func(t *testing.T) {
@@ -399,8 +488,10 @@ func TestRelayOnce(t *testing.T) {
 		msgs := l.messages(t, k.ID)
 		require.Len(t, msgs["email queued"], 3)
 		require.Len(t, msgs["sms queued"], 3)
-		require.Len(t, q.pending(t, "email"), 3)
-		require.Len(t, q.pending(t, "sms"), 3)
+		// Rounds of two rows in ID order: e1 e2 | e3 s1 | s2 s3.
+		e, m := msgs["email queued"], msgs["sms queued"]
+		require.Equal(t, batches("email", e[:2], e[2:]), q.pending(t, "email"))
+		require.Equal(t, batches("sms", m[:1], m[1:]), q.pending(t, "sms"))
 	})
 
 	t.Run("LeavesPausedCampaignsAlone", func(t *testing.T) {
@@ -422,20 +513,43 @@ func TestRelayOnce(t *testing.T) {
 		require.Equal(t, 4, n)
 	})
 
+	t.Run("AScheduledCampaignWaitsForItsTime", func(t *testing.T) {
+		t.Parallel()
+		l, q := newLedger(t), newRedisQueue(t)
+		l.addContacts(t, 2)
+		k := l.plan(t, "scheduled")
+		later := time.Now().Add(time.Hour)
+		require.NoError(t, l.st.CampaignSchedule(t.Context(), k.ID, &later))
+		relay := queue.NewRelay(l.st, queue.NewEnqueuer(q.client, q.names), discard)
+		n, err := relay.Once(t.Context())
+		require.NoError(t, err)
+		require.Zero(t, n, "nothing goes out before send_at")
+
+		earlier := time.Now().Add(-time.Minute)
+		require.NoError(t, l.st.CampaignSchedule(t.Context(), k.ID, &earlier))
+		n, err = relay.Once(t.Context())
+		require.NoError(t, err)
+		require.Equal(t, 4, n)
+	})
+
 	t.Run("MessageAlreadyInTheQueueIsNotDoubled", func(t *testing.T) {
 		t.Parallel()
 		l, q := newLedger(t), newRedisQueue(t)
 		l.addContacts(t, 2)
 		k := l.plan(t, "crashed")
 		emails := l.messages(t, k.ID)["email pending"]
-		// A relay enqueued the first e-mail and died before marking it queued.
+		// A relay enqueued the e-mails and died before marking them queued.
 		enq := queue.NewEnqueuer(q.client, q.names)
-		require.NoError(t, enq.Enqueue(t.Context(), []store.DueMessage{{ID: emails[0],
-			Channel: "email"}}))
+		_, err := enq.Enqueue(t.Context(), []store.DueMessage{{ID: emails[0], Channel: "email"},
+			{ID: emails[1], Channel: "email"}})
+		require.NoError(t, err)
 		n, err := queue.NewRelay(l.st, enq, discard).Once(t.Context())
 		require.NoError(t, err)
-		require.Equal(t, 4, n)
-		require.Equal(t, taskIDs(emails...), q.pending(t, "email"))
+		require.Equal(t, 2, n, "without an inspector a taken task ID is left pending")
+		n, err = queue.NewRelay(l.st, enq.WithInspector(q.inspector), discard).Once(t.Context())
+		require.NoError(t, err)
+		require.Equal(t, 2, n, "their batch waits in the queue: the e-mails are queued")
+		require.Equal(t, batches("email", emails), q.pending(t, "email"))
 		require.Len(t, l.messages(t, k.ID)["email queued"], 2)
 	})
 
@@ -455,26 +569,34 @@ func TestRelayOnce(t *testing.T) {
 	})
 }
 
-// payloadOf decodes a task's payload as the handler would.
-func payloadOf(t *testing.T, b []byte) int64 {
+// payloadOf decodes a batch task's payload as the handler would.
+func payloadOf(t *testing.T, b []byte) []int64 {
 	t.Helper()
 	var p struct {
-		MessageID int64 `json:"message_id"`
+		IDs []int64 `json:"ids"`
 	}
 	require.NoError(t, json.Unmarshal(b, &p))
-	return p.MessageID
+	return p.IDs
 }
 
-func TestRelayedTaskCarriesTheMessageID(t *testing.T) {
+func TestRelayedTaskCarriesTheMessageIDs(t *testing.T) {
 	t.Parallel()
 	l, q := newLedger(t), newRedisQueue(t)
-	l.addContacts(t, 1)
+	l.addContacts(t, 2)
 	k := l.plan(t, "payload")
 	_, err := queue.NewRelay(l.st, queue.NewEnqueuer(q.client, q.names), discard).
 		Once(t.Context())
 	require.NoError(t, err)
-	id := l.messages(t, k.ID)["sms queued"][0]
-	info, err := q.inspector.GetTaskInfo(q.names.For("sms"), queue.TaskID(id))
+	ids := l.messages(t, k.ID)["sms queued"]
+	taskID := queue.BatchTaskID("sms", ids)
+	info, err := q.inspector.GetTaskInfo(q.names.For("sms"), taskID)
 	require.NoError(t, err)
-	require.Equal(t, id, payloadOf(t, info.Payload))
+	require.Equal(t, ids, payloadOf(t, info.Payload))
+
+	rows, err := l.st.Pool().Query(t.Context(),
+		`SELECT task_id FROM messages WHERE id = ANY($1) ORDER BY id`, ids)
+	require.NoError(t, err)
+	recorded, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	require.Equal(t, []string{taskID, taskID}, recorded, "the ledger knows each message's task")
 }

@@ -56,10 +56,10 @@ func TestReconciler(t *testing.T) {
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	require.NoError(t, err)
 
-	// Redis loses two tasks (a flush); one message was claimed by a worker
-	// that died with it.
-	require.NoError(t, inspector.DeleteTask(names.For("email"), queue.TaskID(ids[0])))
-	require.NoError(t, inspector.DeleteTask(names.For("email"), queue.TaskID(ids[1])))
+	// Redis loses the batch task (a flush); one message was claimed by a
+	// worker that died with it.
+	lostTask := queue.BatchTaskID("email", ids)
+	require.NoError(t, inspector.DeleteTask(names.For("email"), lostTask))
 	_, err = st.MessageClaim(ctx, ids[1])
 	require.NoError(t, err)
 	_, err = st.Pool().Exec(ctx, `ALTER TABLE messages DISABLE TRIGGER messages_guard;
@@ -69,17 +69,60 @@ func TestReconciler(t *testing.T) {
 
 	res, err := rec.Once(ctx)
 	require.NoError(t, err)
-	require.Equal(t, queue.ReconcileResult{Requeued: 1, Unknown: 1}, res)
+	require.Equal(t, queue.ReconcileResult{Requeued: 2, Unknown: 1}, res)
 
-	info, err := inspector.GetTaskInfo(names.For("email"), queue.TaskID(ids[0]))
-	require.NoError(t, err, "the lost queued message has its task back")
+	requeued := queue.BatchTaskID("email", []int64{ids[0], ids[2]})
+	info, err := inspector.GetTaskInfo(names.For("email"), requeued)
+	require.NoError(t, err, "the lost queued messages have a task again")
 	require.Equal(t, asynq.TaskStatePending, info.State)
 	p, err := st.CampaignProgress(ctx, 1)
 	require.NoError(t, err)
 	require.Equal(t, map[string]int{"queued": 2, "unknown": 1}, p["email"])
+	var moved int
+	require.NoError(t, st.Pool().QueryRow(ctx, `SELECT count(*) FROM messages
+		WHERE task_id = $1`, requeued).Scan(&moved))
+	require.Equal(t, 2, moved, "the ledger records the new task")
 
 	// A second round finds nothing more to do.
 	res, err = rec.Once(ctx)
 	require.NoError(t, err)
 	require.Equal(t, queue.ReconcileResult{}, res)
+}
+
+func TestReconcilerRequeuesMessagesOfAnArchivedBatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := testenv.Store(t)
+	redisURL, prefix := testenv.Redis(t)
+	opt, err := asynq.ParseRedisURI(redisURL)
+	require.NoError(t, err)
+	client := asynq.NewClient(opt)
+	defer client.Close()
+	inspector := asynq.NewInspector(opt)
+	defer inspector.Close()
+	names := queue.Names{Prefix: prefix}
+	enq := queue.NewEnqueuer(client, names)
+	rec := queue.NewReconciler(st, enq, inspector, names)
+
+	seedMessages(t, st, 2)
+	_, err = queue.NewRelay(st, enq, slog.New(slog.DiscardHandler)).Once(ctx)
+	require.NoError(t, err)
+	rows, err := st.Pool().Query(ctx, `SELECT id FROM messages ORDER BY id`)
+	require.NoError(t, err)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	require.NoError(t, err)
+
+	// The batch ran out of retries while its messages were still queued.
+	require.NoError(t, inspector.ArchiveTask(names.For("email"), queue.BatchTaskID("email", ids)))
+	_, err = st.Pool().Exec(ctx, `ALTER TABLE messages DISABLE TRIGGER messages_guard;
+		UPDATE messages SET updated_at = now() - interval '1 hour';
+		ALTER TABLE messages ENABLE TRIGGER messages_guard`)
+	require.NoError(t, err)
+
+	res, err := rec.Once(ctx)
+	require.NoError(t, err)
+	require.Equal(t, queue.ReconcileResult{Requeued: 2}, res, "an archived task will not run again")
+	info, err := inspector.GetTaskInfo(names.For("email"), queue.BatchTaskID("email", ids))
+	require.NoError(t, err)
+	require.Equal(t, asynq.TaskStatePending, info.State, "the batch is back in the queue")
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -15,6 +16,7 @@ type Campaign struct {
 	Slug   string
 	Name   string
 	Status string
+	SendAt *time.Time // nil: sends at once
 }
 
 // CampaignLaunch records the campaign as running, creating it on first launch.
@@ -40,11 +42,21 @@ func (s *Store) CampaignLaunch(ctx context.Context, slug, name string, definitio
 	return c, nil
 }
 
+// CampaignSchedule sets when a campaign's messages start going out; nil means
+// at once. The relay queues nothing of the campaign before then.
+func (s *Store) CampaignSchedule(ctx context.Context, id int64, sendAt *time.Time) error {
+	_, err := s.db.Exec(ctx, `UPDATE campaigns SET send_at = $2 WHERE id = $1`, id, sendAt)
+	if err != nil {
+		return fmt.Errorf("schedule campaign %d: %w", id, err)
+	}
+	return nil
+}
+
 // CampaignBySlug returns the campaign with this slug, or ErrNotFound.
 func (s *Store) CampaignBySlug(ctx context.Context, slug string) (Campaign, error) {
 	c := Campaign{Slug: slug}
-	err := s.db.QueryRow(ctx, `SELECT id, name, status FROM campaigns WHERE slug = $1`, slug).
-		Scan(&c.ID, &c.Name, &c.Status)
+	err := s.db.QueryRow(ctx, `SELECT id, name, status, send_at FROM campaigns WHERE slug = $1`,
+		slug).Scan(&c.ID, &c.Name, &c.Status, &c.SendAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Campaign{}, fmt.Errorf("campaign %s: %w", slug, ErrNotFound)
 	}
@@ -103,7 +115,15 @@ func (s *Store) MessagesPlan(ctx context.Context, campaignID int64, channel stri
 	if !ok {
 		return PlanResult{}, fmt.Errorf("plan: unknown channel %q", channel)
 	}
-	_, err := s.db.Exec(ctx, query, campaignID, nonNilIDs(a.OwnerIDs), nonNil(a.Tags))
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		// The duplicate-address window sorts the whole audience: in memory,
+		// not in temporary files (100,000 contacts need about 10 MB).
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, query, campaignID, nonNilIDs(a.OwnerIDs), nonNil(a.Tags))
+		return err
+	})
 	if err != nil {
 		return PlanResult{}, fmt.Errorf("plan %s messages of campaign %d: %w", channel, campaignID, err)
 	}

@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -148,15 +150,84 @@ func TestMessageClaim(t *testing.T) {
 		b, _, id := pending(t)
 		var seen []int64
 		for range 2 {
-			_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) error {
-				for _, m := range due {
+			_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]string, error) {
+				tasks := make([]string, len(due))
+				for i, m := range due {
 					seen = append(seen, m.ID)
+					tasks[i] = "task-of-" + strconv.FormatInt(m.ID, 10)
 				}
-				return nil
+				return tasks, nil
 			})
 			require.NoError(t, err)
 		}
 		require.Equal(t, []int64{id}, seen)
+		var taskID string
+		require.NoError(t, b.st.Pool().QueryRow(b.ctx,
+			`SELECT task_id FROM messages WHERE id = $1`, id).Scan(&taskID))
+		require.Equal(t, "task-of-"+strconv.FormatInt(id, 10), taskID, "the ledger knows the task")
+	})
+
+	t.Run("PauseDuringARelayLeavesThePausedMessagePending", func(t *testing.T) {
+		t.Parallel()
+		b, k, id := pending(t)
+		claimed := make(chan error, 1)
+		_, err := b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]string, error) {
+			// While the relay holds the row, the campaign is paused and the
+			// message's task runs: it must hand the message back pending.
+			if err := b.st.CampaignSetStatus(b.ctx, k.ID, "paused"); err != nil {
+				return nil, err
+			}
+			go func() {
+				_, err := b.st.MessageClaim(b.ctx, id)
+				claimed <- err
+			}()
+			time.Sleep(300 * time.Millisecond) // the claim reaches the row and waits
+			return []string{"task"}, nil
+		})
+		require.NoError(t, err)
+		require.ErrorIs(t, <-claimed, store.ErrNotRunning)
+		p, err := b.st.CampaignProgress(b.ctx, k.ID)
+		require.NoError(t, err)
+		require.Equal(t, map[string]int{"pending": 1}, p["email"],
+			"queued, it would wait for a task that is gone")
+	})
+
+	t.Run("CallbackBeforeTheSendIsRecordedKeepsProviderID", func(t *testing.T) {
+		t.Parallel()
+		b, _, id := pending(t)
+		_, err := b.st.MessageClaim(b.ctx, id)
+		require.NoError(t, err)
+		require.NoError(t, b.st.MessageDelivered(b.ctx, id), "the callback came first")
+		require.NoError(t, b.st.MessageSent(b.ctx, id, "SM1"))
+		var status, providerID string
+		var sent bool
+		err = b.st.Pool().QueryRow(b.ctx, `SELECT status, provider_id, sent_at IS NOT NULL
+			FROM messages WHERE id = $1`, id).Scan(&status, &providerID, &sent)
+		require.NoError(t, err)
+		require.Equal(t, "delivered", status, "the record does not take the message back")
+		require.Equal(t, "SM1", providerID)
+		require.True(t, sent)
+	})
+
+	t.Run("RelayLeavesPendingWhatItQueuedNoTaskFor", func(t *testing.T) {
+		t.Parallel()
+		b, _, id := pending(t)
+		noTask := func(due []store.DueMessage) ([]string, error) { return make([]string, len(due)), nil }
+		n, err := b.st.MessagesRelay(b.ctx, 10, noTask)
+		require.NoError(t, err)
+		require.Zero(t, n)
+		var seen []int64
+		n, err = b.st.MessagesRelay(b.ctx, 10, func(due []store.DueMessage) ([]string, error) {
+			tasks := make([]string, len(due))
+			for i, m := range due {
+				seen = append(seen, m.ID)
+				tasks[i] = "task"
+			}
+			return tasks, nil
+		})
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		require.Equal(t, []int64{id}, seen, "offered again, queued this time")
 	})
 }
 

@@ -46,6 +46,26 @@ type MessageToSend struct {
 // other call gets one of the errors above, which is how a task that runs twice
 // is kept from sending twice.
 func (s *Store) MessageClaim(ctx context.Context, id int64) (MessageToSend, error) {
+	const tries = 3
+	for try := 1; ; try++ {
+		m, err := s.claimOnce(ctx, id)
+		if !errors.Is(err, errClaimAgain) {
+			return m, err
+		}
+		if try == tries {
+			// Not one of the errors above: the caller retries later, and the
+			// message keeps its place in the queue.
+			return m, fmt.Errorf("claim message %d: its campaign kept changing status", id)
+		}
+	}
+}
+
+// errClaimAgain: the claim found nothing, yet the message is claimable now —
+// its campaign was paused and resumed in between.
+var errClaimAgain = errors.New("store: message claimable again")
+
+// claimOnce makes one claim of message id.
+func (s *Store) claimOnce(ctx context.Context, id int64) (MessageToSend, error) {
 	var m MessageToSend
 	err := s.db.QueryRow(ctx, `
 		WITH claimed AS (
@@ -96,14 +116,22 @@ func (s *Store) claimRefused(ctx context.Context, id int64) error {
 	case status != "pending" && status != "queued":
 		return ErrAlreadyHandled
 	case campaignStatus == "paused":
-		return s.messageSet(ctx, id, "pending", setParams{from: []string{"queued"}}, ErrNotRunning)
+		// "pending" too, though it changes nothing: a relay may be marking
+		// the message queued right now, its task being this one. Updating
+		// waits for that relay's commit, so the message ends pending, not
+		// queued with its task gone.
+		return s.messageSet(ctx, id, "pending", setParams{from: []string{"queued", "pending"}},
+			ErrNotRunning)
 	case campaignStatus != "running":
 		return s.messageSet(ctx, id, "cancelled", setParams{from: []string{"pending", "queued"}},
 			ErrNotRunning)
 	case suppressed:
 		return s.messageSetSkipped(ctx, id, "suppressed")
 	}
-	return ErrAlreadyHandled // raced with another claim
+	// Pending or queued, campaign running, address not suppressed: the
+	// campaign was paused when the claim looked and running again now. Giving
+	// up here would end the task and leave the message queued with none.
+	return errClaimAgain
 }
 
 type setParams struct {
@@ -136,10 +164,24 @@ func (s *Store) messageSetSkipped(ctx context.Context, id int64, reason string) 
 	return ErrSuppressed
 }
 
-// MessageSent records that the provider accepted the message.
+// MessageSent records that the provider accepted the message. A status
+// callback can outrun this record (the message is delivered or bounced
+// already); then only the provider's ID and the time are filled in, for they
+// are the message's link to the provider.
 func (s *Store) MessageSent(ctx context.Context, id int64, providerID string) error {
-	return s.messageSet(ctx, id, "sent",
-		setParams{from: []string{"sending", "unknown"}, providerID: providerID}, nil)
+	_, err := s.db.Exec(ctx, `
+		UPDATE messages SET provider_id = CASE WHEN $2 = '' THEN provider_id ELSE $2 END,
+			sent_at = COALESCE(sent_at, now()),
+			status = CASE WHEN status IN ('sending', 'unknown') THEN 'sent' ELSE status END,
+			error_code = CASE WHEN status IN ('sending', 'unknown') THEN '' ELSE error_code END,
+			error_detail = CASE WHEN status IN ('sending', 'unknown') THEN '' ELSE error_detail END
+		WHERE id = $1 AND (status IN ('sending', 'unknown')
+			OR (status IN ('delivered', 'bounced', 'failed') AND sent_at IS NULL))`,
+		id, providerID)
+	if err != nil {
+		return fmt.Errorf("set message %d sent: %w", id, err)
+	}
+	return nil
 }
 
 // MessageRetry puts a message the provider refused for now back in the queue.

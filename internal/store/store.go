@@ -28,6 +28,9 @@ var ErrNotFound = errors.New("store: not found")
 type Store struct {
 	pool *pgxpool.Pool
 	db   dbtx // the pool, or the transaction of InTx
+	// betweenClaimAndSettle, set by tests only, runs after a bulk claim
+	// refused messages and before they are settled.
+	betweenClaimAndSettle func()
 }
 
 // dbtx is what a pool and a transaction have in common.
@@ -49,9 +52,21 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	})
 }
 
+// defaultMaxConns is the connection pool size when the URL does not set one.
+const defaultMaxConns = 16
+
 // Open connects to Postgres and checks the connection.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
-	pool, err := pgxpool.New(ctx, databaseURL)
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		// pgx's default (the CPU count, at least 4) starves a worker whose
+		// batches each wait on their own statement; ?pool_max_conns= overrides.
+		cfg.MaxConns = max(cfg.MaxConns, defaultMaxConns)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -81,7 +96,11 @@ func EnsureDatabase(ctx context.Context, databaseURL string) error {
 	}
 	admin := *u
 	admin.Path = "/postgres"
-	conn, err := pgx.Connect(ctx, admin.String())
+	cfg, err := connConfig(admin.String())
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", redact(admin.String()), err)
 	}
@@ -116,12 +135,23 @@ func createdMeanwhile(err error) bool {
 		(pgErr.Code == "23505" && pgErr.ConstraintName == "pg_database_datname_index")
 }
 
+// connConfig parses databaseURL for a single connection. The pool's settings
+// (pool_max_conns and the like) are taken out: sent to the server as
+// run-time parameters, they would fail the connection.
+func connConfig(databaseURL string) (*pgx.ConnConfig, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse CRIER_DATABASE_URL: %w", err)
+	}
+	return cfg.ConnConfig, nil
+}
+
 // Migrate applies the embedded migrations: direction "up", "down" (one step) or
 // "status". It reports what it did through report.
 func Migrate(ctx context.Context, databaseURL, direction string, report func(string)) error {
-	cfg, err := pgx.ParseConfig(databaseURL)
+	cfg, err := connConfig(databaseURL)
 	if err != nil {
-		return fmt.Errorf("parse CRIER_DATABASE_URL: %w", err)
+		return err
 	}
 	db := stdlib.OpenDB(*cfg)
 	defer db.Close()

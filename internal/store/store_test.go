@@ -77,3 +77,18 @@ func (b *bundle) openFlags(t *testing.T, contactID int64) []string {
 	require.NoError(t, rows.Err())
 	return kinds
 }
+
+func TestPoolSettingsInTheURLAreNotSentToTheServer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url, err := store.WithDatabase(testenv.ServerURL(), testenv.Name("crier_test_"))
+	require.NoError(t, err)
+	url += "&pool_max_conns=3"
+	require.NoError(t, store.EnsureDatabase(ctx, url))
+	testenv.DropOnCleanup(t, url)
+	require.NoError(t, store.Migrate(ctx, url, "up", func(string) {}))
+	st, err := store.Open(ctx, url)
+	require.NoError(t, err)
+	defer st.Close()
+	require.EqualValues(t, 3, st.Pool().Config().MaxConns)
+}

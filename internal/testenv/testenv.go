@@ -7,7 +7,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,17 +50,24 @@ func Name(prefix string) string {
 // when the test ends. It returns the database's URL.
 func Database(t testing.TB) string {
 	t.Helper()
+	return DatabaseOn(t, ServerURL())
+}
+
+// DatabaseOn is Database on the server of serverURL, such as a private
+// cluster's (see StartPostgres).
+func DatabaseOn(t testing.TB, serverURL string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	url, err := store.WithDatabase(ServerURL(), Name("crier_test_"))
+	url, err := store.WithDatabase(serverURL, Name("crier_test_"))
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
 	if err := store.EnsureDatabase(ctx, url); err != nil {
-		t.Fatalf("testenv: Postgres at %s is not usable (%v); %s", ServerURL(), err, hint)
+		t.Fatalf("testenv: Postgres at %s is not usable (%v); %s", serverURL, err, hint)
 	}
-	DropOnCleanup(t, url)
+	t.Cleanup(func() { drop(t, serverURL, url) })
 	if err := store.Migrate(ctx, url, "up", func(string) {}); err != nil {
 		t.Fatalf("testenv: migrate: %v", err)
 	}
@@ -79,13 +88,13 @@ func Store(t testing.TB) (*store.Store, string) {
 
 // DropOnCleanup drops the database of url when the test ends.
 func DropOnCleanup(t testing.TB, url string) {
-	t.Cleanup(func() { drop(t, url) })
+	t.Cleanup(func() { drop(t, ServerURL(), url) })
 }
 
-func drop(t testing.TB, url string) {
+func drop(t testing.TB, serverURL, url string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, ServerURL())
+	conn, err := pgx.Connect(ctx, serverURL)
 	if err != nil {
 		t.Logf("testenv: drop test database: %v", err)
 		return
@@ -122,10 +131,65 @@ func Redis(t testing.TB) (url, queuePrefix string) {
 		defer client.Close()
 		ctx := context.Background()
 		keys, _ := client.Keys(ctx, "asynq:{"+prefix+"*").Result()
+		own, _ := client.Keys(ctx, prefix+"*").Result() // crier's own keys, e.g. the relay's marker
+		keys = append(keys, own...)
 		if len(keys) > 0 {
 			client.Del(ctx, keys...)
 		}
 		client.SRem(ctx, "asynq:queues", prefix+"email", prefix+"sms")
 	})
 	return RedisURL(), prefix
+}
+
+// DatabaseFrom creates a database for the test as a copy of the database
+// named template on the server of serverURL (CREATE DATABASE … TEMPLATE),
+// which must have no open connections, and drops it when the test ends. A
+// copy takes a fraction of a second where importing the same data again may
+// take many. It returns the new database's URL.
+func DatabaseFrom(t testing.TB, serverURL, template string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	name := Name("crier_test_")
+	url, err := store.WithDatabase(serverURL, name)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		t.Fatalf("testenv: Postgres at %s is not usable (%v); %s", serverURL, err, hint)
+	}
+	defer conn.Close(ctx)
+	create := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize() +
+		" TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	for try := 1; ; try++ {
+		_, err = conn.Exec(ctx, create)
+		// Copies made at once from one template can find it "being accessed
+		// by other users" for a moment.
+		if err == nil || try == 20 || !strings.Contains(err.Error(), "being accessed") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("testenv: copy database %s: %v", template, err)
+	}
+	t.Cleanup(func() { drop(t, serverURL, url) })
+	return url
+}
+
+// DropDatabase drops the database name on the server of serverURL, if it
+// exists: for databases made outside a test, such as templates.
+func DropDatabase(ctx context.Context, serverURL, name string) error {
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return fmt.Errorf("testenv: drop database %s: %w", name, err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+
+		" WITH (FORCE)")
+	if err != nil {
+		return fmt.Errorf("testenv: drop database %s: %w", name, err)
+	}
+	return nil
 }
