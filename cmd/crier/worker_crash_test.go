@@ -85,7 +85,9 @@ func TestWorkerKilledMidCampaign(t *testing.T) {
 	for rows.Next() {
 		var address, s string
 		require.NoError(t, rows.Scan(&address, &s))
-		status[address] = s
+		if s != "skipped" { // contacts sharing an address: the others are skipped
+			status[address] = s
+		}
 	}
 	require.NoError(t, rows.Err())
 	for _, e := range sink.Emails() {
