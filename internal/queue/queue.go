@@ -372,8 +372,13 @@ func NewServer(redis asynq.RedisConnOpt, cfg ServerConfig) *asynq.Server {
 	})
 }
 
+// backoff is the wait before a task's retry n (from 0): exponential with
+// jitter, 1–2s, 2–4s … up to 16–32s. A batch's retry count grows each
+// time any of its messages failed for now, not with one message's failures
+// (each counts its own attempts in the ledger), so a longer cap would hold the
+// last messages of a batch for minutes over their neighbours' bad luck.
 func backoff(n int, _ error, _ *asynq.Task) time.Duration {
-	d := min(2*time.Second<<min(n, 8), 5*time.Minute)
+	d := min(2*time.Second<<min(n, 4), 32*time.Second)
 	return d/2 + rand.N(d/2+1)
 }
 
