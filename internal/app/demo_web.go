@@ -74,7 +74,7 @@ func ServeDemo(ctx context.Context, cfg config.Config, st *store.Store, fsys fs.
 	if err != nil {
 		return err
 	}
-	defer closeFn()
+	defer func() { _ = closeFn() }()
 	runCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	var wg sync.WaitGroup

@@ -1,10 +1,11 @@
 package contact
 
 import (
-	"github.com/nyaruka/phonenumbers"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // Fuzz targets for the normalisers. `go test` runs their seeds and the cases kept in

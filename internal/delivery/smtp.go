@@ -51,7 +51,7 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 }
 
 // SendEmail sends m. On success the Receipt carries the Message-ID header
-// value. A non-nil error is an *Error; see classifySend for the mapping.
+// value. A non-nil error is an *Error; see classifyStage for the mapping.
 func (s *SMTPSender) SendEmail(ctx context.Context, m Email) (Receipt, error) {
 	msg, msgID, err := buildMessage(m)
 	if err != nil {

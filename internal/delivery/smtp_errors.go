@@ -12,35 +12,6 @@ import (
 	mail "github.com/wneessen/go-mail"
 )
 
-// classifySend maps an error from go-mail's SendWithSMTPClient.
-//
-//   - MAIL FROM: 5xx → Config (our sender refused), 4xx/no reply → Temporary
-//   - RCPT TO: 5xx → Permanent, 4xx/no reply → Temporary
-//   - DATA command: 5xx → Permanent, 4xx/no reply → Temporary (nothing sent yet)
-//   - writing the content (after 354) → Ambiguous
-//   - reply to the final ".": 5xx → Permanent, 4xx → Temporary, none → Ambiguous
-//   - connection check (NOOP) → Temporary; building the envelope → Config
-func classifySend(err error) *Error {
-	var se *mail.SendError
-	if !errors.As(err, &se) {
-		return classifyDial(err)
-	}
-	detail := replyText(se)
-	e := &Error{Channel: ChannelEmail, Err: err, op: se.Reason.String()}
-	code := se.ErrorCode()
-	if c, enh, ok := parseReply(detail); ok {
-		e.Detail, code, e.Enhanced = detail, c, enh
-	}
-	if code != 0 {
-		e.Code = strconv.Itoa(code)
-	}
-	if e.Enhanced == "" {
-		e.Enhanced = se.EnhancedStatusCode()
-	}
-	e.Kind = kindForReason(se.Reason, code)
-	return e
-}
-
 // kindForReason decides the Kind from the SMTP stage and the reply code (0
 // when there was no reply).
 func kindForReason(r mail.SendErrReason, code int) ErrorKind {
@@ -72,25 +43,6 @@ func byClass(code int, on5, none ErrorKind) ErrorKind {
 	default:
 		return none
 	}
-}
-
-// replyText extracts the server's reply from a SendError's text, dropping
-// go-mail's stage prefix and its list of affected recipients. SendError keeps
-// the *textproto.Error unexported, and textproto.Error.Error() quotes the
-// message (`550 "5.1.1 ..."`), so the quoting is undone here.
-func replyText(se *mail.SendError) string {
-	s := strings.TrimPrefix(se.Error(), se.Reason.String()+": ")
-	if len(s) > 4 && s[3] == ' ' && s[4] == '"' {
-		if q, err := strconv.QuotedPrefix(s[4:]); err == nil {
-			if msg, err := strconv.Unquote(q); err == nil {
-				return s[:4] + msg
-			}
-		}
-	}
-	if i := strings.Index(s, ", affected "); i >= 0 {
-		s = s[:i]
-	}
-	return s
 }
 
 // classifyDial maps an error from connecting, EHLO, STARTTLS or AUTH:

@@ -54,8 +54,8 @@ func transaction(sc *smtp.Client, msg *mail.Msg) *stageError {
 	return nil
 }
 
-// classifyStage maps a failed transaction like classifySend does go-mail's
-// SendError: the stage and the reply code decide the Kind.
+// classifyStage maps a failed transaction: the stage and the reply code decide
+// the Kind (see kindForReason).
 func classifyStage(se *stageError) *Error {
 	e := &Error{Channel: ChannelEmail, Err: se.err, op: se.stage.String()}
 	code := 0

@@ -247,7 +247,7 @@ type faultConn struct {
 func (c *faultConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	if c.closeAfterWrite.Load() {
-		_ = c.Conn.Close()
+		_ = c.Close()
 	}
 	return n, err
 }

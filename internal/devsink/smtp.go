@@ -150,7 +150,7 @@ func (c *session) fault() error {
 // drop closes the connection without a reply.
 func (c *session) drop() {
 	if c.conn != nil {
-		_ = c.conn.Conn.Close()
+		_ = c.conn.Close()
 	}
 }
 

@@ -136,8 +136,7 @@ func groupFlags(flags []store.WebFlag) []flagGroup {
 
 func picksFor(kind string) []string {
 	picks := []string{}
-	switch {
-	case kind == "email_bounced" || kind == "phone_undeliverable":
+	if kind == "email_bounced" || kind == "phone_undeliverable" {
 		picks = append(picks, pickNotABounce)
 	}
 	if strings.HasPrefix(kind, "phone_") {

@@ -192,7 +192,7 @@ func langOf(r *http.Request) string {
 	for i, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
 		tag, q := strings.TrimSpace(part), 1.0
 		if semi := strings.Index(tag, ";"); semi >= 0 {
-			fmt.Sscanf(strings.TrimSpace(tag[semi+1:]), "q=%g", &q)
+			_, _ = fmt.Sscanf(strings.TrimSpace(tag[semi+1:]), "q=%g", &q) // no q: 1
 			tag = tag[:semi]
 		}
 		q -= float64(i) / 1000 // earlier wins a tie
