@@ -10,23 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crier-dev/crier/internal/queue"
-	"github.com/crier-dev/crier/internal/testenv"
 )
 
 func TestLossWatchAndRequeueAll(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st, _ := testenv.Store(t)
-	redisURL, prefix := testenv.Redis(t)
-	opt, err := asynq.ParseRedisURI(redisURL)
-	require.NoError(t, err)
-	client := asynq.NewClient(opt)
-	defer client.Close()
-	inspector := asynq.NewInspector(opt)
-	defer inspector.Close()
-	names := queue.Names{Prefix: prefix}
-	enq := queue.NewEnqueuer(client, names)
-	rec := queue.NewReconciler(st, enq, inspector, names)
+	r := newRig(t)
+	st, opt, prefix, client, inspector, names, rec := r.st, r.opt, r.prefix, r.client, r.inspector, r.names, r.rec
 	watch, err := queue.NewLossWatch(opt, names)
 	require.NoError(t, err)
 	defer watch.Close()

@@ -16,6 +16,35 @@ import (
 )
 
 // seedMessages stores n pending e-mail messages of a running campaign.
+// rig is a store and a queue of the test's own, with the enqueuer and
+// reconciler on them.
+type rig struct {
+	st        *store.Store
+	opt       asynq.RedisConnOpt
+	prefix    string
+	client    *asynq.Client
+	inspector *asynq.Inspector
+	names     queue.Names
+	enq       *queue.Enqueuer
+	rec       *queue.Reconciler
+}
+
+func newRig(t *testing.T) rig {
+	t.Helper()
+	st, _ := testenv.Store(t)
+	redisURL, prefix := testenv.Redis(t)
+	opt, err := asynq.ParseRedisURI(redisURL)
+	require.NoError(t, err)
+	client := asynq.NewClient(opt)
+	t.Cleanup(func() { _ = client.Close() })
+	inspector := asynq.NewInspector(opt)
+	t.Cleanup(func() { _ = inspector.Close() })
+	names := queue.Names{Prefix: prefix}
+	enq := queue.NewEnqueuer(client, names)
+	return rig{st: st, opt: opt, prefix: prefix, client: client, inspector: inspector,
+		names: names, enq: enq, rec: queue.NewReconciler(st, enq, inspector, names)}
+}
+
 func seedMessages(t *testing.T, st *store.Store, n int) {
 	t.Helper()
 	_, err := st.Pool().Exec(context.Background(), `
@@ -32,18 +61,9 @@ func seedMessages(t *testing.T, st *store.Store, n int) {
 func TestReconciler(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st, _ := testenv.Store(t)
-	redisURL, prefix := testenv.Redis(t)
-	opt, err := asynq.ParseRedisURI(redisURL)
-	require.NoError(t, err)
-	client := asynq.NewClient(opt)
-	defer client.Close()
-	inspector := asynq.NewInspector(opt)
-	defer inspector.Close()
-	names := queue.Names{Prefix: prefix}
-	enq := queue.NewEnqueuer(client, names)
+	r := newRig(t)
+	st, inspector, names, enq, rec := r.st, r.inspector, r.names, r.enq, r.rec
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rec := queue.NewReconciler(st, enq, inspector, names)
 	relay := queue.NewRelay(st, enq, logger).WithReconciler(rec)
 
 	seedMessages(t, st, 3)
@@ -92,20 +112,11 @@ func TestReconciler(t *testing.T) {
 func TestReconcilerRequeuesMessagesOfAnArchivedBatch(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st, _ := testenv.Store(t)
-	redisURL, prefix := testenv.Redis(t)
-	opt, err := asynq.ParseRedisURI(redisURL)
-	require.NoError(t, err)
-	client := asynq.NewClient(opt)
-	defer client.Close()
-	inspector := asynq.NewInspector(opt)
-	defer inspector.Close()
-	names := queue.Names{Prefix: prefix}
-	enq := queue.NewEnqueuer(client, names)
-	rec := queue.NewReconciler(st, enq, inspector, names)
+	r := newRig(t)
+	st, inspector, names, enq, rec := r.st, r.inspector, r.names, r.enq, r.rec
 
 	seedMessages(t, st, 2)
-	_, err = queue.NewRelay(st, enq, slog.New(slog.DiscardHandler)).Once(ctx)
+	_, err := queue.NewRelay(st, enq, slog.New(slog.DiscardHandler)).Once(ctx)
 	require.NoError(t, err)
 	rows, err := st.Pool().Query(ctx, `SELECT id FROM messages ORDER BY id`)
 	require.NoError(t, err)
