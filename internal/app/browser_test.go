@@ -20,10 +20,8 @@ import (
 
 	"github.com/crier-dev/crier"
 	"github.com/crier-dev/crier/internal/app"
-	"github.com/crier-dev/crier/internal/config"
 	"github.com/crier-dev/crier/internal/report"
 	"github.com/crier-dev/crier/internal/store"
-	"github.com/crier-dev/crier/internal/testenv"
 )
 
 // chromiumPath finds Debian's chromium; the browser tests fail without it.
@@ -76,16 +74,7 @@ type webDemo struct {
 
 func startWebDemo(t *testing.T, ctx context.Context) webDemo {
 	t.Helper()
-	redisURL, prefix := testenv.Redis(t)
-	dbName := testenv.Name("crier_test_web_")
-	cfg, err := config.Load(func(name string) string {
-		return map[string]string{"CRIER_DATABASE_URL": testenv.ServerURL(),
-			"CRIER_REDIS_URL": redisURL}[name]
-	})
-	require.NoError(t, err)
-	url, err := store.WithDatabase(cfg.DatabaseURL, dbName)
-	require.NoError(t, err)
-	testenv.DropOnCleanup(t, url)
+	cfg, dbName, prefix := demoConfig(t, "crier_test_web_")
 	res, err := app.RunDemo(ctx, cfg, app.DemoOptions{Seed: 3, Contacts: 150,
 		Database: dbName, Dir: t.TempDir(), QueuePrefix: prefix})
 	require.NoError(t, err)

@@ -21,16 +21,7 @@ import (
 // and that the report's figures are the ledger's.
 func TestDemoLoop(t *testing.T) {
 	t.Parallel()
-	redisURL, prefix := testenv.Redis(t)
-	dbName := testenv.Name("crier_test_demo_")
-	cfg, err := config.Load(func(name string) string {
-		return map[string]string{"CRIER_DATABASE_URL": testenv.ServerURL(),
-			"CRIER_REDIS_URL": redisURL}[name]
-	})
-	require.NoError(t, err)
-	url, err := store.WithDatabase(cfg.DatabaseURL, dbName)
-	require.NoError(t, err)
-	testenv.DropOnCleanup(t, url)
+	cfg, dbName, prefix := demoConfig(t, "crier_test_demo_")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -124,4 +115,21 @@ func checkReportMatchesLedger(t *testing.T, res app.DemoResult) {
 	require.Equal(t, res.Progress["email"]["bounced"], emailBounced)
 	require.Equal(t, res.Progress["sms"]["bounced"], smsBounced)
 	require.GreaterOrEqual(t, len(res.Report.Lines), 6, "about six managers")
+}
+
+// demoConfig returns a configuration on the test servers, the name of a demo
+// database dropped when the test ends, and a queue prefix of the test's own.
+func demoConfig(t *testing.T, dbPrefix string) (config.Config, string, string) {
+	t.Helper()
+	redisURL, prefix := testenv.Redis(t)
+	dbName := testenv.Name(dbPrefix)
+	cfg, err := config.Load(func(name string) string {
+		return map[string]string{"CRIER_DATABASE_URL": testenv.ServerURL(),
+			"CRIER_REDIS_URL": redisURL}[name]
+	})
+	require.NoError(t, err)
+	url, err := store.WithDatabase(cfg.DatabaseURL, dbName)
+	require.NoError(t, err)
+	testenv.DropOnCleanup(t, url)
+	return cfg, dbName, prefix
 }
