@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/subtle"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 
@@ -41,9 +40,8 @@ func (s *Server) postmarkHook(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, "basic auth does not match")
 		return
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+	body, ok := readBody(w, r)
+	if !ok {
 		return
 	}
 	var e postmarkEvent

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
+	"io"
 	"net/http"
 	"time"
 
@@ -104,3 +105,13 @@ func rawJSON(b []byte) json.RawMessage {
 }
 
 var _ feedback.Store = (*store.Store)(nil)
+
+// readBody reads a webhook's body; a body over the server's limit answers 413.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	return body, true
+}

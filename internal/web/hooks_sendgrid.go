@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,12 +36,11 @@ func (s *Server) sendgridHook(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+	body, ok := readBody(w, r)
+	if !ok {
 		return
 	}
-	err = verifySendGrid(s.cfg.Hooks.SendGridPublicKey, body,
+	err := verifySendGrid(s.cfg.Hooks.SendGridPublicKey, body,
 		r.Header.Get("X-Twilio-Email-Event-Webhook-Signature"),
 		r.Header.Get("X-Twilio-Email-Event-Webhook-Timestamp"), s.cfg.Hooks.Now())
 	if err != nil {
