@@ -79,23 +79,8 @@ func (s *Store) sentAndClaimOnce(ctx context.Context, sent []SentMessage,
 	// campaign, that plan walks messages_active_idx, every open message of the
 	// campaign, instead of looking each ID up by primary key (9 ms instead of
 	// 0.2 ms on 20,000 messages).
-	rows, err := s.db.Query(ctx, `
-		WITH recorded AS (`+recordSentSQL+`),
-		claimed AS (
-			UPDATE messages m SET status = 'sending', attempts = attempts + 1
-			FROM campaigns k
-			WHERE m.id = ANY($3::bigint[]) AND k.id = m.campaign_id AND k.status = 'running'
-				AND m.status IN ('pending', 'queued')
-				AND NOT EXISTS (SELECT 1 FROM suppressions x
-					WHERE x.channel = m.channel AND x.address = m.address)
-			RETURNING m.id, m.campaign_id, k.slug, m.contact_id, m.channel, m.address,
-				m.attempts, m.owner_id)
-		SELECT cl.id, cl.campaign_id, cl.slug, cl.contact_id, cl.channel, cl.address,
-			cl.attempts, c.first_name, c.last_name, c.company,
-			COALESCE(u.name, ''), COALESCE(u.email, '')
-		FROM claimed cl JOIN contacts c ON c.id = cl.contact_id
-		LEFT JOIN users u ON u.id = cl.owner_id
-		ORDER BY cl.id`, pgx.QueryExecModeExec, sentIDs, providerIDs, ids)
+	rows, err := s.db.Query(ctx, `WITH recorded AS (`+recordSentSQL+`), `+
+		claimSQL("m.id = ANY($3::bigint[])")+` ORDER BY cl.id`, pgx.QueryExecModeExec, sentIDs, providerIDs, ids)
 	if err != nil {
 		return nil, Refusals{}, fmt.Errorf("claim %d messages: %w", len(ids), err)
 	}

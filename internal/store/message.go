@@ -65,13 +65,14 @@ func (s *Store) MessageClaim(ctx context.Context, id int64) (MessageToSend, erro
 var errClaimAgain = errors.New("store: message claimable again")
 
 // claimOnce makes one claim of message id.
-func (s *Store) claimOnce(ctx context.Context, id int64) (MessageToSend, error) {
-	var m MessageToSend
-	err := s.db.QueryRow(ctx, `
-		WITH claimed AS (
+// claimSQL claims the messages whose m.id matches idMatch — pending or
+// queued, of a running campaign, not suppressed — and selects what sending
+// them needs. It follows WITH, or other named statements.
+func claimSQL(idMatch string) string {
+	return `claimed AS (
 			UPDATE messages m SET status = 'sending', attempts = attempts + 1
 			FROM campaigns k
-			WHERE m.id = $1 AND k.id = m.campaign_id AND k.status = 'running'
+			WHERE ` + idMatch + ` AND k.id = m.campaign_id AND k.status = 'running'
 				AND m.status IN ('pending', 'queued')
 				AND NOT EXISTS (SELECT 1 FROM suppressions x
 					WHERE x.channel = m.channel AND x.address = m.address)
@@ -81,7 +82,12 @@ func (s *Store) claimOnce(ctx context.Context, id int64) (MessageToSend, error) 
 			cl.attempts, c.first_name, c.last_name, c.company,
 			COALESCE(u.name, ''), COALESCE(u.email, '')
 		FROM claimed cl JOIN contacts c ON c.id = cl.contact_id
-		LEFT JOIN users u ON u.id = cl.owner_id`, id).
+		LEFT JOIN users u ON u.id = cl.owner_id`
+}
+
+func (s *Store) claimOnce(ctx context.Context, id int64) (MessageToSend, error) {
+	var m MessageToSend
+	err := s.db.QueryRow(ctx, "WITH "+claimSQL("m.id = $1"), id).
 		Scan(&m.ID, &m.CampaignID, &m.CampaignSlug, &m.ContactID, &m.Channel, &m.Address,
 			&m.Attempts, &m.FirstName, &m.LastName, &m.Company, &m.OwnerName, &m.OwnerEmail)
 	if err == nil {
