@@ -58,15 +58,25 @@ func (ui *UI) apiContacts(w http.ResponseWriter, r *http.Request, u store.User) 
 	writeJSON(w, http.StatusOK, map[string]any{"total": total, "contacts": out})
 }
 
-func (ui *UI) apiContact(w http.ResponseWriter, r *http.Request, u store.User) {
+// pathContact is the contact of the path's {id} as u may see it; it answers
+// 404 itself when there is none.
+func (ui *UI) pathContact(w http.ResponseWriter, r *http.Request, u store.User) (store.WebContact, bool) {
 	id, ok := pathID(r)
 	if !ok {
 		ui.fail(w, r, u, store.ErrNotFound)
-		return
+		return store.WebContact{}, false
 	}
 	c, err := ui.st.WebContact(r.Context(), scopeOf(u), id)
 	if err != nil {
 		ui.fail(w, r, u, err)
+		return store.WebContact{}, false
+	}
+	return c, true
+}
+
+func (ui *UI) apiContact(w http.ResponseWriter, r *http.Request, u store.User) {
+	c, ok := ui.pathContact(w, r, u)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, toAPIContact(c))
@@ -75,14 +85,8 @@ func (ui *UI) apiContact(w http.ResponseWriter, r *http.Request, u store.User) {
 // apiContactPatch edits a contact: the fields given are normalised and
 // stored as on the contact page.
 func (ui *UI) apiContactPatch(w http.ResponseWriter, r *http.Request, u store.User) {
-	id, ok := pathID(r)
+	c, ok := ui.pathContact(w, r, u)
 	if !ok {
-		ui.fail(w, r, u, store.ErrNotFound)
-		return
-	}
-	c, err := ui.st.WebContact(r.Context(), scopeOf(u), id)
-	if err != nil {
-		ui.fail(w, r, u, err)
 		return
 	}
 	var body struct {
@@ -110,6 +114,7 @@ func (ui *UI) apiContactPatch(w http.ResponseWriter, r *http.Request, u store.Us
 		}
 	}
 	edit, problems := ui.contactEdit("en", u, c, f)
+	var err error
 	if len(problems) == 0 {
 		_, err = ui.st.WebContactEdit(r.Context(), edit)
 		if errors.Is(err, store.ErrSuppressed) {
@@ -125,7 +130,7 @@ func (ui *UI) apiContactPatch(w http.ResponseWriter, r *http.Request, u store.Us
 			"problems": problems})
 		return
 	}
-	if c, err = ui.st.WebContact(r.Context(), scopeOf(u), id); err != nil {
+	if c, err = ui.st.WebContact(r.Context(), scopeOf(u), c.ID); err != nil {
 		ui.fail(w, r, u, err)
 		return
 	}
